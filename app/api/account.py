@@ -1,0 +1,50 @@
+"""/api/whoami, /api/workspaces and /api/tokens: the caller's own account."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from app.api.schemas import TokenCreatedSchema, TokenCreateSchema, TokenSchema, WhoAmISchema
+from app.auth import authenticate_api_request, principal, workspace
+from app.extensions import runtime
+from app.services import accounts, tokens
+
+blp = Blueprint("account", __name__, url_prefix="/api", description="The caller's account and tokens")
+blp.before_request(authenticate_api_request)
+
+
+@blp.get("/whoami")
+@blp.response(200, WhoAmISchema)
+def whoami():
+    """The authenticated user and the workspaces they can enter."""
+    user = principal().user
+    return {"username": user.username, "email": user.email, "is_superadmin": user.is_superadmin,
+            "workspaces": accounts.workspaces_of(runtime().db.scoped, user)}
+
+
+@blp.get("/tokens")
+@blp.response(200, TokenSchema(many=True))
+def list_tokens():
+    """The caller's active tokens (never their secrets)."""
+    return tokens.list_for(runtime().db.scoped, principal().user)
+
+
+@blp.post("/tokens")
+@blp.arguments(TokenCreateSchema)
+@blp.response(201, TokenCreatedSchema)
+def create_token(data: dict):
+    """Create a token; the secret is in this response only."""
+    if data["workspace_id"]:
+        workspace(data["workspace_id"])
+    with runtime().db.session() as session:
+        token, secret = tokens.create(session, principal().user, data["label"],
+                                      workspace_id=data["workspace_id"], expires_at=data["expires_at"])
+    token.token = secret  # a plain attribute, never persisted: the secret is shown once
+    return token
+
+
+@blp.delete("/tokens/<int:token_id>")
+@blp.response(204)
+def revoke_token(token_id: int):
+    """Revoke a token; it stops working at once."""
+    with runtime().db.session() as session:
+        tokens.revoke(session, principal().user, token_id)

@@ -1,0 +1,120 @@
+"""/api/w/<ws>/jobs: run scripts (async and sync), read jobs and logs, cancel."""
+from __future__ import annotations
+
+from flask import Response, jsonify, request, stream_with_context
+from flask_smorest import Blueprint
+
+from app.api.schemas import (ErrorSchema, JobCreatedSchema, JobListQuerySchema, JobPageSchema,
+                             JobSchema, LogChunkSchema, LogQuerySchema, RunArgsSchema)
+from app.api.stream import job_event_stream
+from app.auth import authenticate_api_request, principal, workspace
+from app.extensions import runtime
+from app.models import JobStatus, Script
+from app.services import jobs, scripts
+from app.services.jobs import Trigger
+
+blp = Blueprint("jobs", __name__, url_prefix="/api/w/<ws>/jobs",
+                description="Runs of scripts: start, follow, cancel")
+blp.before_request(authenticate_api_request)
+
+
+def _trigger() -> Trigger:
+    caller = principal()
+    if caller.token is None:
+        return Trigger(kind="ui", created_by=caller.name)
+    return Trigger(kind="api", created_by=caller.name, label=caller.token.label)
+
+
+def _submit(script: Script, args: dict):
+    rt = runtime()
+    return jobs.submit(rt.db, rt.queue, script, args, _trigger())
+
+
+@blp.post("/run/p/<path:path>")
+@blp.arguments(RunArgsSchema)
+@blp.response(201, JobCreatedSchema)
+def run_by_path(args: dict, ws: str, path: str):
+    """Start the latest version of a script; answers at once with the job id."""
+    return _submit(scripts.latest(runtime().db.scoped, workspace(ws).id, path), args)
+
+
+@blp.post("/run/h/<script_hash>")
+@blp.arguments(RunArgsSchema)
+@blp.response(201, JobCreatedSchema)
+def run_by_hash(args: dict, ws: str, script_hash: str):
+    """Start one exact version of a script."""
+    return _submit(scripts.by_hash(runtime().db.scoped, workspace(ws).id, script_hash), args)
+
+
+@blp.post("/run_wait_result/p/<path:path>")
+@blp.arguments(RunArgsSchema)
+@blp.alt_response(200, description="the job's result, as the JSON value main() returned")
+@blp.alt_response(202, schema=JobCreatedSchema, description="still running after the wait limit")
+@blp.alt_response(422, schema=ErrorSchema, description="the job failed or was canceled")
+def run_wait_result(args: dict, ws: str, path: str):
+    """Run and wait for the result, up to the configured wait limit."""
+    ws_id = workspace(ws).id
+    job = _submit(scripts.latest(runtime().db.scoped, ws_id, path), args)
+    rt = runtime()
+    job = jobs.wait(rt.db, rt.events, ws_id, job.id, rt.settings.run_wait_timeout_s)
+    return _sync_response(job)
+
+
+def _sync_response(job) -> Response:
+    if job.status == JobStatus.SUCCESS:
+        response = jsonify(job.result)
+    elif job.status.finished:
+        error = job.error or {}
+        response = jsonify({"error": {"code": "job_failed" if job.status == JobStatus.FAILURE
+                                      else "job_canceled", "message": error.get("message", ""),
+                                      "details": {"job_id": job.id, **error}}})
+        response.status_code = 422
+    else:
+        response = jsonify({"id": job.id})
+        response.status_code = 202
+    response.headers["X-Taskmill-Job-Id"] = job.id
+    return response
+
+
+@blp.get("")
+@blp.arguments(JobListQuerySchema, location="query")
+@blp.response(200, JobPageSchema)
+def list_jobs(query: dict, ws: str):
+    """Jobs, newest first, filtered by path prefix and status."""
+    items, total = jobs.list_jobs(runtime().db.scoped, workspace(ws).id, **query)
+    return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
+
+
+@blp.get("/<job_id>")
+@blp.response(200, JobSchema)
+def get_job(ws: str, job_id: str):
+    """A job's status, timings, args, result and error."""
+    return jobs.get(runtime().db.scoped, workspace(ws).id, job_id)
+
+
+@blp.get("/<job_id>/logs")
+@blp.arguments(LogQuerySchema, location="query")
+@blp.response(200, LogChunkSchema)
+def get_logs(query: dict, ws: str, job_id: str):
+    """Logs from `offset` on; poll with the returned `next_offset`."""
+    return jobs.read_logs(jobs.get(runtime().db.scoped, workspace(ws).id, job_id), query["offset"])
+
+
+@blp.get("/<job_id>/stream")
+@blp.doc(responses={"200": {"description": "Server-Sent Events: `logs`, `job`, then `done`"}})
+def stream_job(ws: str, job_id: str):
+    """Live logs and status as Server-Sent Events."""
+    ws_id = workspace(ws).id
+    jobs.get(runtime().db.scoped, ws_id, job_id)
+    offset = request.args.get("offset", 0, type=int)
+    events = job_event_stream(runtime(), ws_id, job_id, offset)
+    return Response(stream_with_context(events), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@blp.post("/<job_id>/cancel")
+@blp.response(200, JobSchema)
+def cancel_job(ws: str, job_id: str):
+    """Cancel a queued job, or kill a running one's container."""
+    rt = runtime()
+    return jobs.cancel(rt.db, rt.events, workspace(ws).id, job_id, principal().name)

@@ -1,0 +1,57 @@
+"""Jobs: every run of a script, the source of truth for its status, logs and result."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, enum_column, new_id, utcnow
+
+
+class JobStatus(str, Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILURE = "failure"
+    CANCELED = "canceled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.SUCCESS, JobStatus.FAILURE, JobStatus.CANCELED)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_ws_created", "workspace_id", "created_at"),
+        Index("ix_jobs_status_ping", "status", "last_ping_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    script_path: Mapped[str] = mapped_column(String(255), index=True)
+    script_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(32))
+    queue: Mapped[str] = mapped_column(String(64), default="default")
+    args: Mapped[dict[str, Any]]
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.QUEUED)
+    created_by: Mapped[str] = mapped_column(String(64))
+    trigger_kind: Mapped[str] = mapped_column(String(32))
+    trigger_label: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enqueued_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    last_ping_at: Mapped[datetime | None]
+    duration_ms: Mapped[int | None]
+    worker: Mapped[str | None] = mapped_column(String(255))
+    runner: Mapped[str | None] = mapped_column(String(32))
+    attempt: Mapped[int] = mapped_column(default=1)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    result: Mapped[Any | None]
+    error: Mapped[dict[str, Any] | None]
+    logs: Mapped[str] = mapped_column(Text, default="")
+    logs_truncated: Mapped[bool] = mapped_column(default=False)

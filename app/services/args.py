@@ -1,0 +1,32 @@
+"""Validation of run arguments against a runnable's JSON Schema."""
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from app.errors import ValidationFailed
+
+
+def _fields(error: ValidationError, instance: dict[str, Any]) -> list[str]:
+    if error.validator == "required":
+        return [name for name in error.validator_value if name not in instance]
+    if error.validator == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        return [name for name in error.instance if name not in allowed]
+    return ["/".join(str(p) for p in error.absolute_path) or "(root)"]
+
+
+def validate_args(schema: dict[str, Any], args: Any) -> dict[str, Any]:
+    """Return `args` if it satisfies `schema`; otherwise raise listing every failing field."""
+    if not isinstance(args, dict):
+        raise ValidationFailed("arguments must be a JSON object",
+                               [{"field": "(root)", "message": "expected an object"}])
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    details = [{"field": field, "message": error.message}
+               for error in validator.iter_errors(args) for field in _fields(error, args)]
+    if details:
+        names = ", ".join(sorted({d["field"] for d in details}))
+        raise ValidationFailed(f"invalid arguments: {names}", details)
+    return args

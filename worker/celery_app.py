@@ -1,0 +1,40 @@
+"""The Celery application: Redis broker, late acks, one queue per worker group (script tag)."""
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from config import Settings
+
+SWEEP_TASK = "taskmill.sweep"
+
+
+def celery_url(redis_url: str) -> str:
+    """Redis URL as Celery spells it (a unix socket is `redis+socket://`)."""
+    if redis_url.startswith("unix://"):
+        return "redis+socket://" + redis_url[len("unix://"):]
+    return redis_url
+
+
+def make_celery(settings: Settings) -> Celery:
+    url = celery_url(settings.redis_url)
+    celery = Celery("taskmill", broker=url, backend=url, include=["worker.tasks", "worker.signals"])
+    celery.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,  # a killed worker's message goes back to the queue
+        worker_prefetch_multiplier=1,
+        task_default_queue="default",
+        task_queues=[Queue(name) for name in settings.queues],
+        task_ignore_result=True,
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout_s},
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        beat_scheduler="redbeat.RedBeatScheduler",
+        redbeat_redis_url=settings.redis_url,
+        redbeat_key_prefix="taskmill:redbeat:",
+        beat_schedule={"sweep": {"task": SWEEP_TASK, "schedule": settings.sweep_interval_s,
+                                 "options": {"queue": settings.queues[0]}}},
+        timezone="UTC",
+    )
+    celery.conf.taskmill_settings = settings
+    return celery

@@ -1,0 +1,93 @@
+"""The job executor: claim → load → run in the sandbox → store. One object per job run.
+
+Idempotent by construction: the claim is an atomic `queued → running` transition, so a
+redelivered or duplicated message for a job that is already running or finished does
+nothing. No database transaction is held while user code runs.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import update
+
+from app.db import Database
+from app.events import JobEvents
+from app.introspection import run_args
+from app.models import Job, JobStatus, Script, utcnow
+from config import Settings
+from worker.heartbeat import Heartbeat
+from worker.logsink import LogSink
+from worker.sandbox.base import FailureKind, Limits, RunOutcome, RunSpec, SandboxBackend
+
+log = logging.getLogger(__name__)
+
+
+class JobExecutor:
+    def __init__(self, settings: Settings, db: Database, events: JobEvents,
+                 backend: SandboxBackend) -> None:
+        self.settings, self.db, self.events, self.backend = settings, db, events, backend
+
+    def execute(self, job_id: str) -> None:
+        """Run the job if it is still queued; otherwise return without touching it."""
+        spec = self._claim(job_id)
+        if spec is None:
+            log.info("job %s is not queued any more; message ignored", job_id)
+            return
+        self.events.publish(job_id)
+        started = time.monotonic()
+        sink, cancel = LogSink(self.settings.max_log_bytes), threading.Event()
+        with Heartbeat(self.db, self.events, job_id, sink, cancel, self.settings.heartbeat_s):
+            outcome = self._run(spec, sink, cancel)
+        self._store(job_id, outcome, int((time.monotonic() - started) * 1000))
+        self.events.publish(job_id)
+
+    def _claim(self, job_id: str) -> RunSpec | None:
+        with self.db.session() as session:
+            claimed = session.execute(
+                update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                .values(status=JobStatus.RUNNING, started_at=utcnow(), last_ping_at=utcnow(),
+                        worker=socket.gethostname(), runner=self.backend.name))
+            if claimed.rowcount != 1:
+                return None
+            job = session.get(Job, job_id)
+            script = session.query(Script).filter_by(
+                workspace_id=job.workspace_id, hash=job.script_hash).one()
+            return RunSpec(job_id=job_id, language=script.language, code=script.content,
+                           args=run_args(script.language, script.schema, dict(job.args)),
+                           limits=self._limits(script))
+
+    def _limits(self, script: Script) -> Limits:
+        s = self.settings
+        return Limits(timeout_s=script.timeout_s or s.job_timeout_s, memory_mb=s.job_memory_mb,
+                      cpus=s.job_cpus, pids=s.job_pids, network=s.job_network,
+                      tmpfs_mb=s.job_tmpfs_mb)
+
+    def _run(self, spec: RunSpec, sink: LogSink, cancel: threading.Event) -> RunOutcome:
+        try:
+            return self.backend.run(spec, sink.write, cancel)
+        except Exception as exc:  # the backend promises not to raise; record it if it does
+            log.exception("sandbox backend crashed on job %s", spec.job_id)
+            return RunOutcome.failed(FailureKind.SANDBOX, f"sandbox error: {exc}")
+
+    def _store(self, job_id: str, outcome: RunOutcome, duration_ms: int) -> None:
+        values: dict[str, Any] = {"finished_at": utcnow(), "duration_ms": duration_ms}
+        if outcome.success:
+            values.update(status=JobStatus.SUCCESS, result=outcome.result)
+        else:
+            canceled = outcome.failure == FailureKind.CANCELED
+            values.update(status=JobStatus.CANCELED if canceled else JobStatus.FAILURE,
+                          error=_error_of(outcome))
+        with self.db.session() as session:
+            # Only a job we still own: the sweeper may have failed it meanwhile.
+            session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                            .values(**values))
+
+
+def _error_of(outcome: RunOutcome) -> dict[str, Any]:
+    return {"kind": outcome.failure.value if outcome.failure else "unknown",
+            "message": outcome.message or "", "traceback": outcome.traceback,
+            "exit_code": outcome.exit_code}

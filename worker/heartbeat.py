@@ -1,0 +1,71 @@
+"""While a job runs: flush its logs, prove the worker is alive, and notice cancellation."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy import select, update
+
+from app.db import Database
+from app.events import JobEvents
+from app.models import Job, utcnow
+from worker.logsink import LogSink
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL_S = 0.25
+"""Logs reach the UI within this delay; a write every 250 ms per running job is cheap."""
+
+
+def append_logs(db: Database, job_id: str, chunk: str, truncated: bool) -> None:
+    with db.session() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            logs=Job.logs + chunk, logs_truncated=truncated))
+
+
+class Heartbeat:
+    """A background thread for the duration of one run (use as a context manager)."""
+
+    def __init__(self, db: Database, events: JobEvents, job_id: str, sink: LogSink,
+                 cancel: threading.Event, ping_every_s: float) -> None:
+        self.db, self.events, self.job_id = db, events, job_id
+        self.sink, self.cancel, self.ping_every_s = sink, cancel, ping_every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.flush()
+
+    def flush(self) -> None:
+        chunk = self.sink.drain()
+        if chunk:
+            append_logs(self.db, self.job_id, chunk, self.sink.truncated)
+            self.events.publish(self.job_id)
+
+    def _loop(self) -> None:
+        last_ping = time.monotonic()
+        while not self._stop.wait(FLUSH_INTERVAL_S):
+            try:
+                self.flush()
+                if time.monotonic() - last_ping >= self.ping_every_s:
+                    self._ping()
+                    last_ping = time.monotonic()
+                if self._cancel_requested():
+                    self.cancel.set()
+            except Exception:  # a database hiccup must not kill the run; retry next tick
+                log.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+
+    def _ping(self) -> None:
+        with self.db.session() as session:
+            session.execute(update(Job).where(Job.id == self.job_id).values(last_ping_at=utcnow()))
+
+    def _cancel_requested(self) -> bool:
+        with self.db.session() as session:
+            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)))

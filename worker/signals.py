@@ -1,0 +1,37 @@
+"""Worker lifecycle hooks: report which runner this worker uses, for the dashboard's warning."""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from celery.signals import worker_ready
+
+from app.workers import REPORT_TTL_S, report_runner
+
+log = logging.getLogger(__name__)
+
+REPORT_EVERY_S = REPORT_TTL_S / 4
+
+
+@worker_ready.connect
+def _start_runner_reports(sender, **_kwargs) -> None:  # noqa: ANN001
+    from worker.context import worker_context
+    context = worker_context()
+    backend = context.backend()
+    if not backend.sandboxed:
+        log.warning("UNSANDBOXED: jobs run as plain processes on this host (runner %s)", backend.name)
+    name = f"{sender.hostname or socket.gethostname()}"
+    thread = threading.Thread(target=_report_forever, args=(context, name, backend), daemon=True)
+    thread.start()
+
+
+def _report_forever(context, name: str, backend) -> None:  # noqa: ANN001
+    stop = threading.Event()
+    while True:
+        try:
+            report_runner(context.events.client, name, backend.name, backend.sandboxed)
+        except Exception:
+            log.warning("could not report the runner to Redis", exc_info=True)
+        if stop.wait(REPORT_EVERY_S):
+            return
