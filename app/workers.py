@@ -9,7 +9,7 @@ REPORT_TTL_S = 600
 
 
 def report_runner(client: redis.Redis, worker: str, runner: str, sandboxed: bool) -> None:
-    client.setex(f"{KEY_PREFIX}{worker}", REPORT_TTL_S, f"{runner}:{int(sandboxed)}")
+    client.set(f"{KEY_PREFIX}{worker}", f"{runner}:{int(sandboxed)}", ex=REPORT_TTL_S)
 
 
 def runners(client: redis.Redis) -> dict[str, tuple[str, bool]]:

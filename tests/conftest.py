@@ -18,9 +18,11 @@ from app.db import Database
 from app.migrate import upgrade
 from app.models import Base, Role
 from app.services import accounts, tokens
-from config import load_settings
+from config import is_ci, load_settings
 
 PG_ADMIN_DSN = os.environ.get("TASKMILL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+pytest_plugins = ["tests.processes"]
+
 TEST_DB = os.environ.get("TASKMILL_TEST_DB", "taskmill_test")
 TEST_REDIS = os.environ.get("TASKMILL_TEST_REDIS", "redis://127.0.0.1:6379/9")
 
@@ -42,7 +44,8 @@ def test_env(tmp_path_factory: pytest.TempPathFactory | None = None, **extra: st
         "TASKMILL_DATABASE_URL": f"{base.replace('postgresql://', 'postgresql+psycopg2://')}/{TEST_DB}",
         "TASKMILL_REDIS_URL": TEST_REDIS,
         "TASKMILL_SECRET_KEY": "test-secret-key",
-        "TASKMILL_SANDBOX": os.environ.get("TASKMILL_SANDBOX", "auto"),
+        # CI must exercise real containers; elsewhere a machine without Docker falls back.
+        "TASKMILL_SANDBOX": "docker" if is_ci() else os.environ.get("TASKMILL_SANDBOX", "auto"),
     }
     env.update(extra)
     return env

@@ -32,7 +32,7 @@ class WorkerContext:
         return JobExecutor(self.settings, self.db, self.events, self.backend())
 
     def sweeper(self) -> Sweeper:
-        return Sweeper(self.settings, self.db, self.events, self.queue)
+        return Sweeper(self.settings, self.db, self.events, self.queue, self.backend())
 
 
 _context: WorkerContext | None = None

@@ -17,6 +17,7 @@ from app.events import JobEvents
 from app.models import Job, JobStatus, utcnow
 from app.queue import JobQueue
 from config import Settings
+from worker.sandbox.base import SandboxBackend
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,10 @@ LOST_ERROR = {"kind": "worker_lost", "message": "the worker running this job sto
 
 
 class Sweeper:
-    def __init__(self, settings: Settings, db: Database, events: JobEvents, queue: JobQueue) -> None:
+    def __init__(self, settings: Settings, db: Database, events: JobEvents, queue: JobQueue,
+                 backend: SandboxBackend) -> None:
         self.settings, self.db, self.events, self.queue = settings, db, events, queue
+        self.backend = backend
 
     def sweep(self) -> dict[str, list[str]]:
         """One pass; returns the ids it settled, by action."""
@@ -44,6 +47,8 @@ class Sweeper:
                 Job.status == JobStatus.RUNNING, Job.last_ping_at < cutoff)))
             for job_id in ids:
                 self._settle_one(session, job_id, cutoff)
+        for job_id in ids:
+            self._discard(job_id)
         if self.settings.lost_job_policy == "requeue":
             for job_id in ids:
                 self.queue.enqueue(job_id, self._queue_of(job_id))
@@ -58,6 +63,12 @@ class Sweeper:
             values = {"status": JobStatus.FAILURE, "finished_at": utcnow(), "error": LOST_ERROR}
         session.execute(update(Job).where(still_lost).values(**values))
         log.warning("job %s lost its worker: %s", job_id, self.settings.lost_job_policy)
+
+    def _discard(self, job_id: str) -> None:
+        try:
+            self.backend.discard(job_id)
+        except Exception:  # the job is settled either way; a leftover is logged, not fatal
+            log.warning("could not remove what lost job %s left behind", job_id, exc_info=True)
 
     def _queue_of(self, job_id: str) -> str:
         with self.db.session() as session:

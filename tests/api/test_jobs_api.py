@@ -10,8 +10,10 @@ SCRIPT = ('from typing import Literal, Optional\n\n'
 
 @pytest.fixture()
 def script(client, auth):
+    # A queue no worker serves: these jobs stay queued even when a session worker is running.
     response = client.post("/api/w/main/scripts", headers=auth,
-                           json={"path": "u/alice/greet", "language": "python", "content": SCRIPT})
+                           json={"path": "u/alice/greet", "language": "python", "content": SCRIPT,
+                                 "tag": "unserved"})
     assert response.status_code == 201, response.json
     return response.json
 

@@ -56,7 +56,7 @@ def test_python_failure_keeps_the_traceback_of_the_user_line(client, auth, worke
 @pytest.mark.parametrize("language", ["python", "bash"])
 def test_ten_megabytes_of_output_are_capped(client, auth, worker, settings, language):
     code = {"python": 'import sys\ndef main():\n    for _ in range(10240):\n        sys.stdout.write("x" * 1023 + "\\n")\n    return "done"\n',
-            "bash": 'head -c 10485760 /dev/zero | tr "\\0" "x" | fold -w 1023\necho "\\"done\\""\n'}[language]
+            "bash": 'head -c 10485760 /dev/zero | tr "\\0" "x" | fold -w 1023\necho\necho "\\"done\\""\n'}[language]
     save_script(client, auth, "u/alice/chatty", language, code)
     state = wait_for(client, auth, run(client, auth, "u/alice/chatty"))
     assert state["status"] == "success" and state["result"] == "done"
@@ -116,3 +116,15 @@ def test_run_wait_result_past_the_wait_limit_answers_202(app, client, auth, work
         runtime.settings = original
     assert response.status_code == 202
     assert wait_for(client, auth, response.json["id"])["status"] == "success"
+
+
+def test_memory_past_the_limit_ends_in_failure_and_leaves_no_container(client, auth, worker, settings):
+    save_script(client, auth, "u/alice/hog", "python",
+                'def main():\n    blocks = [bytearray(64 * 2**20) for _ in range(40)]\n    return len(blocks)\n')
+    state = wait_for(client, auth, run(client, auth, "u/alice/hog"))
+    assert state["status"] == "failure" and state["error"]["kind"] == "memory"
+    assert "memory limit" in state["error"]["message"]
+    if state["runner"] == "docker":
+        import docker
+        engine = docker.DockerClient(base_url=settings.docker_url)
+        assert not engine.containers.list(all=True, filters={"label": f"taskmill.job={state['id']}"})

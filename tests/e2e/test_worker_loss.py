@@ -4,26 +4,25 @@ import time
 import pytest
 from celery import Celery
 
-from app.queue import JobQueue
-from tests.e2e.conftest import start_worker
+from tests.processes import start_worker
 from tests.e2e.helpers import job, run, save_script, wait_for
 from worker.celery_app import make_celery
 from worker.context import WorkerContext
 from worker.sweeper import Sweeper
+from worker.sandbox import make_backend
 
 pytestmark = pytest.mark.e2e
 
 QUEUE = "crashy"
 """Only the workers of these tests listen here, so the session worker never takes the job."""
-WORKER_ENV = {"TASKMILL_WORKER_QUEUES": QUEUE, "TASKMILL_HEARTBEAT_S": "0.5",
+WORKER_ENV = {"queue": QUEUE, "TASKMILL_HEARTBEAT_S": "0.5",
               "TASKMILL_BROKER_VISIBILITY_TIMEOUT_S": "3"}
 
 
 def sweeper(settings, **changes) -> Sweeper:
     tuned = settings.replace(stale_after_s=2, **changes)
     celery: Celery = make_celery(tuned)
-    context = WorkerContext(tuned, celery)
-    return Sweeper(tuned, context.db, context.events, JobQueue(celery))
+    return WorkerContext(tuned, celery).sweeper()
 
 
 def start_doomed_job(client, auth, process_logs, code='import time\ndef main():\n    print("working")\n    time.sleep(20)\n'):
@@ -42,6 +41,14 @@ def test_sweeper_fails_a_job_whose_worker_died(client, auth, settings, process_l
     assert job_id in settled["lost"]
     state = job(client, auth, job_id)
     assert state["status"] == "failure" and state["error"]["kind"] == "worker_lost"
+    assert not leftover_containers(settings, job_id)
+
+
+def leftover_containers(settings, job_id: str) -> list:
+    backend = make_backend(settings)
+    if backend.name != "docker":
+        return []
+    return backend.client.containers.list(all=True, filters={"label": f"taskmill.job={job_id}"})
 
 
 def test_redelivered_message_does_not_rerun_a_finished_job(client, auth, settings, process_logs):

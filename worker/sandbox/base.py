@@ -88,3 +88,7 @@ class SandboxBackend(Protocol):
         The backend always cleans up what it created (containers, temp dirs).
         """
         ...
+
+    def discard(self, job_id: str) -> None:
+        """Remove what a run of `job_id` left behind when its worker died mid-run."""
+        ...

@@ -1,4 +1,7 @@
-"""Real processes: a Celery worker subprocess and a gunicorn web server subprocess."""
+"""Real processes for end-to-end and browser tests: Celery workers and a gunicorn server.
+
+A pytest plugin (see tests/conftest.py), so every test folder shares one server and worker.
+"""
 from __future__ import annotations
 
 import os
@@ -46,10 +49,10 @@ class Process:
         self.log_file.close()
 
 
-def start_worker(log_dir: Path, name: str = "worker", **env: str) -> Process:
+def start_worker(log_dir: Path, name: str = "worker", queue: str = "default", **env: str) -> Process:
     command = [sys.executable, "-m", "celery", "-A", "worker.main", "worker", "--loglevel", "INFO",
-               "-Q", "default", "--concurrency", "2", "-n", f"{name}-{os.getpid()}@%h"]
-    worker = Process(name, command, test_env(**env), log_dir)
+               "-Q", queue, "--concurrency", "2", "-n", f"{name}-{os.getpid()}@%h"]
+    worker = Process(name, command, test_env(TASKMILL_WORKER_QUEUES=queue, **env), log_dir)
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while "ready." not in worker.output():
         if worker.proc.poll() is not None or time.monotonic() > deadline:
@@ -90,7 +93,7 @@ def process_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def worker(settings, process_logs):
     """One Celery worker subprocess shared by the session (settings: the test services)."""
-    process = start_worker(process_logs, job_timeout_s="60")
+    process = start_worker(process_logs, TASKMILL_JOB_TIMEOUT_S="60")
     yield process
     process.stop()
 

@@ -1,0 +1,71 @@
+"""Script pages: the list, the editor (new and edit), the script page with its run form,
+versions, and archiving."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import runtime
+from app.introspection import SUPPORTED_LANGUAGES
+from app.models import Script, Workspace
+from app.services import scripts as script_service
+from webui.blueprint import bp, workspace_or_404
+from webui.schema_form import form_fields
+from webui.starters import STARTERS
+
+EDITABLE_LANGUAGES = tuple(lang for lang in STARTERS if lang in SUPPORTED_LANGUAGES)
+"""Languages offered in the editor: those with a starter that the server can introspect."""
+
+
+@bp.get("/w/<ws>/scripts")
+def scripts(ws: str):
+    """Latest version of every script in the workspace."""
+    workspace = workspace_or_404(ws)
+    items = script_service.list_latest(runtime().db.scoped, workspace.id)
+    return render_template("scripts/list.html", ws=workspace, scripts=items)
+
+
+def _editor(workspace: Workspace, script: Script | None = None):
+    return render_template("scripts/edit.html", ws=workspace, script=script,
+                           languages=EDITABLE_LANGUAGES, starters=STARTERS,
+                           default_path=f"u/{current_user.username}/")
+
+
+@bp.get("/w/<ws>/scripts/new")
+def new_script(ws: str):
+    """The editor, empty but for the starter template."""
+    return _editor(workspace_or_404(ws))
+
+
+@bp.get("/w/<ws>/scripts/edit/<path:path>")
+def edit_script(ws: str, path: str):
+    """The editor on the latest version; saving makes a new version."""
+    workspace = workspace_or_404(ws)
+    return _editor(workspace, script_service.latest(runtime().db.scoped, workspace.id, path))
+
+
+@bp.get("/w/<ws>/scripts/get/<path:path>")
+def script(ws: str, path: str):
+    """Summary, code and the run form generated from the script's schema."""
+    workspace = workspace_or_404(ws)
+    item = script_service.latest(runtime().db.scoped, workspace.id, path)
+    return render_template("scripts/show.html", ws=workspace, script=item,
+                           fields=form_fields(item.schema))
+
+
+@bp.get("/w/<ws>/scripts/versions/<path:path>")
+def script_versions(ws: str, path: str):
+    """Every saved version of a script, newest first."""
+    workspace = workspace_or_404(ws)
+    versions = script_service.versions(runtime().db.scoped, workspace.id, path)
+    return render_template("scripts/versions.html", ws=workspace, path=path, versions=versions)
+
+
+@bp.post("/w/<ws>/scripts/archive/<path:path>")
+def archive_script(ws: str, path: str):
+    """Hide the script from lists and runs (its versions and jobs are kept)."""
+    workspace = workspace_or_404(ws)
+    with runtime().db.session() as session:
+        script_service.archive(session, workspace.id, path)
+    flash(f"Archived {path}.", "info")
+    return redirect(url_for("webui.scripts", ws=workspace.id))

@@ -1,0 +1,1 @@
+"""Runner images: one folder per language (Dockerfile + wrapper) and their build script."""

@@ -1,0 +1,120 @@
+"""Taskmill's Python job wrapper: runs in the runner image and, unsandboxed, on the host.
+
+Reads one JSON line `{"code": ..., "args": {...}}` from stdin, imports the code as a module
+from a fresh directory under $TMPDIR (default /tmp), calls `main(**args)` and writes exactly
+one JSON frame to the original stdout:
+    {"ok": true, "result": ...}
+    {"ok": false, "error": {"name": ..., "message": ..., "traceback": ...}}
+Everything the job prints, on stdout or stderr, goes to stderr: the worker streams stderr as
+the job's logs and keeps stdout for the frame. `sys.exit(n)` ends the job with status n.
+"""
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+import traceback
+
+MODULE_NAME = "script"
+WRAPPER_FILE = os.path.abspath(__file__)
+
+
+def open_result_channel():
+    """Keep the real stdout for the frame only; send fd 1 (so print) to stderr."""
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    sys.stdout.reconfigure(line_buffering=True)
+    return channel
+
+
+def read_envelope():
+    """One JSON line; then stdin is /dev/null so a job calling input() gets EOF, not a hang."""
+    envelope = json.loads(sys.stdin.buffer.readline())
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return envelope
+
+
+def load_script(code):
+    workdir = tempfile.mkdtemp(prefix="job-")
+    path = os.path.join(workdir, MODULE_NAME + ".py")
+    with open(path, "w", encoding="utf-8") as script:
+        script.write(code)
+    sys.path.insert(0, workdir)
+    sys.argv = [path]
+    spec = importlib.util.spec_from_file_location(MODULE_NAME, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[MODULE_NAME] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def is_wrapper_frame(filename):
+    return filename == WRAPPER_FILE or filename.startswith("<frozen ")
+
+
+def describe(exc):
+    """The error part of a frame, with the wrapper's and importlib's frames left out."""
+    report = traceback.TracebackException.from_exception(exc)
+    link = report
+    while link is not None:
+        frames = [frame for frame in link.stack if not is_wrapper_frame(frame.filename)]
+        link.stack = traceback.StackSummary.from_list(frames)
+        link = link.__cause__ or link.__context__
+    return {"name": type(exc).__name__, "message": str(exc), "traceback": "".join(report.format())}
+
+
+def error_frame(error):
+    return json.dumps({"ok": False, "error": error})
+
+
+def run_job(envelope):
+    """(exit status, frame as JSON text): main's result, or the error that stopped it."""
+    try:
+        module = load_script(envelope["code"])
+        main = getattr(module, "main", None)
+        if not callable(main):
+            return 1, error_frame({"name": "MissingMain", "traceback": None,
+                                   "message": "the script defines no main() function"})
+        result = main(**envelope["args"])
+    except SystemExit:
+        raise
+    except BaseException as exc:  # the user's KeyboardInterrupt etc. are job errors too
+        return 1, error_frame(describe(exc))
+    try:
+        return 0, json.dumps({"ok": True, "result": result}, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        message = f"main() returned a {type(result).__name__}, which is not JSON: {exc}"
+        return 1, error_frame({"name": "ResultNotJSON", "message": message, "traceback": None})
+
+
+def exit_status(code):
+    """What `sys.exit(code)` means as a process exit status."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def main():
+    channel = open_result_channel()
+    envelope = read_envelope()
+    try:
+        status, frame = run_job(envelope)
+        channel.write(frame + "\n")
+    except SystemExit as exc:
+        status = exit_status(exc.code)
+    channel.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # _exit: a job's leftover non-daemon threads must not keep the run alive after main().
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    sys.dont_write_bytecode = True
+    main()

@@ -1,0 +1,57 @@
+"""Python jobs: `main(**args)` in a module, its return value as the JSON result.
+
+Envelope: one JSON line `{"code": ..., "args": {...}}`. Result channel: one JSON frame,
+`{"ok": true, "result": ...}` or `{"ok": false, "error": {"name", "message", "traceback"}}`
+(see `images/python/wrapper.py`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from worker.languages.base import Language, exit_failure, this_python
+from worker.sandbox.base import FailureKind, RunOutcome, RunSpec
+
+ERROR_KINDS = {"ResultNotJSON": FailureKind.RESULT_NOT_JSON, "MemoryError": FailureKind.MEMORY}
+"""Wrapper error names that are not plain user exceptions."""
+
+
+class Python(Language):
+    """Python 3.11 (bookworm's python3 in the image, the worker's own interpreter locally)."""
+
+    name = "python"
+    wrapper = "wrapper.py"
+    interpreter = ("python3", "-u")
+
+    def local_interpreter(self) -> tuple[str, ...]:
+        return this_python()
+
+    def envelope(self, spec: RunSpec) -> bytes:
+        return (json.dumps({"code": spec.code, "args": spec.args}) + "\n").encode()
+
+    def outcome(self, exit_code: int, stdout: bytes) -> RunOutcome:
+        frame = _read_frame(stdout)
+        if frame is None:
+            # No frame: the program left through sys.exit/os._exit or was killed.
+            return RunOutcome.ok(None, exit_code) if exit_code == 0 else exit_failure(exit_code)
+        if frame.get("ok"):
+            return RunOutcome.ok(frame.get("result"), exit_code)
+        return _error_outcome(frame.get("error") or {}, exit_code)
+
+
+def _read_frame(stdout: bytes) -> dict[str, Any] | None:
+    try:
+        frame = json.loads(stdout)
+    except ValueError:
+        return None
+    return frame if isinstance(frame, dict) else None
+
+
+def _error_outcome(error: dict[str, Any], exit_code: int) -> RunOutcome:
+    name = str(error.get("name", "Error"))
+    kind = ERROR_KINDS.get(name, FailureKind.EXCEPTION)
+    message = str(error.get("message", ""))
+    if kind is FailureKind.EXCEPTION:
+        message = f"{name}: {message}" if message else name
+    return RunOutcome.failed(kind, message, traceback=error.get("traceback"),
+                             exit_code=exit_code)

@@ -1,0 +1,131 @@
+"""What both backends do around a running program: stream its logs, collect its result
+frame within a size cap, kill it at the timeout or on cancel, and name the final outcome."""
+from __future__ import annotations
+
+import codecs
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING, Callable
+
+from worker.sandbox.base import FailureKind, Limits, OutputCallback, RunOutcome
+
+if TYPE_CHECKING:  # worker.languages imports this package: no cycle at run time
+    from worker.languages import Language
+
+log = logging.getLogger(__name__)
+
+WATCH_INTERVAL_S = 0.05
+"""How often the watchdog looks at the cancel flag and the clock (cancel latency)."""
+
+
+class LogStream:
+    """Decodes log bytes as UTF-8 for the callback, never splitting a multibyte character."""
+
+    def __init__(self, on_output: OutputCallback) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._on_output = on_output
+
+    def feed(self, data: bytes) -> None:
+        text = self._decoder.decode(data)
+        if text:
+            self._on_output(text)
+
+    def close(self) -> None:
+        """Flush what is left (an incomplete character becomes U+FFFD)."""
+        text = self._decoder.decode(b"", final=True)
+        if text:
+            self._on_output(text)
+
+
+class ResultBuffer:
+    """Collects the result channel up to `limit` bytes; past it, drains and drops the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._chunks: list[bytes] = []
+
+    def feed(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size <= self.limit:
+            self._chunks.append(data)
+
+    @property
+    def too_large(self) -> bool:
+        return self.size > self.limit
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+class Watchdog:
+    """Context manager that calls `kill` at the timeout or when `cancel` is set.
+
+    After the block, `verdict` is TIMEOUT or CANCELED if the watchdog killed the program,
+    else None. Leaving the block stops the watchdog at once.
+    """
+
+    def __init__(self, timeout_s: float, cancel: threading.Event,
+                 kill: Callable[[], None]) -> None:
+        self.timeout_s = timeout_s
+        self.verdict: FailureKind | None = None
+        self._cancel = cancel
+        self._kill = kill
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="taskmill-watchdog", daemon=True)
+
+    def __enter__(self) -> "Watchdog":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        deadline = time.monotonic() + self.timeout_s
+        while not self._done.wait(WATCH_INTERVAL_S):
+            if self._cancel.is_set():
+                self.verdict = FailureKind.CANCELED
+            elif time.monotonic() >= deadline:
+                self.verdict = FailureKind.TIMEOUT
+            else:
+                continue
+            try:
+                self._kill()
+            except Exception:  # the run's own cleanup still removes what is left
+                log.exception("killing a %s job failed", self.verdict.value)
+            return
+
+
+def memory_exceeded(limits: Limits, exit_code: int | None) -> RunOutcome:
+    return RunOutcome.failed(FailureKind.MEMORY,
+                             f"exceeded the memory limit of {limits.memory_mb} MB",
+                             exit_code=exit_code)
+
+
+def final_outcome(language: Language, limits: Limits, *, verdict: FailureKind | None,
+                  exit_code: int, result: ResultBuffer, oom_killed: bool = False) -> RunOutcome:
+    """The outcome of a finished run; the watchdog's and the kernel's word come first."""
+    if verdict is FailureKind.TIMEOUT:
+        return RunOutcome.failed(verdict, f"timed out after {limits.timeout_s:g}s",
+                                 exit_code=exit_code)
+    if verdict is FailureKind.CANCELED:
+        return RunOutcome.failed(verdict, "canceled", exit_code=exit_code)
+    if oom_killed:
+        return memory_exceeded(limits, exit_code)
+    if result.too_large:
+        return RunOutcome.failed(FailureKind.RESULT_TOO_LARGE,
+                                 f"the result is larger than {result.limit} bytes",
+                                 exit_code=exit_code)
+    outcome = language.outcome(exit_code, result.getvalue())
+    if outcome.failure is FailureKind.MEMORY:
+        return memory_exceeded(limits, exit_code)
+    return outcome
+
+
+def sandbox_failure(exc: BaseException) -> RunOutcome:
+    """The outcome when the backend itself failed; logged with its traceback."""
+    log.exception("sandbox failure")
+    return RunOutcome.failed(FailureKind.SANDBOX, f"{type(exc).__name__}: {exc}")
