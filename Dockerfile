@@ -5,11 +5,15 @@ ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
 
 ENV DEBIAN_FRONTEND=noninteractive PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    PATH=/opt/venv/bin:$PATH TASKMILL_PROFILE=production
+    PATH=/opt/venv/bin:$PATH TASKMILL_PROFILE=production \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends python3 python3-venv ca-certificates \
       nodejs npm debootstrap docker.io \
  && rm -rf /var/lib/apt/lists/*
+# Extra CAs (e.g. a TLS-intercepting proxy's) for pip and npm below: see config/ca-certificates/.
+COPY config/ca-certificates/ /usr/local/share/ca-certificates/taskmill/
+RUN update-ca-certificates
 
 WORKDIR /srv/taskmill
 COPY setup.cfg pyproject.toml README.md ./

@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install system assets images services lint bench clean
+.PHONY: run test install system assets images services prod-image bench clean
 
 run: install assets  ## start web, worker and beat on http://localhost:8000
 	$(VENV)/bin/taskmill run
@@ -32,6 +32,10 @@ services:  ## start Postgres, Redis and dockerd when they are down
 
 images: install  ## build the runner images (no registry needed)
 	$(PY) -m worker.images.build
+
+prod-image:  ## the production image (Dockerfile); BASE_IMAGE=taskmill-base:bookworm builds with no registry
+	if [ -n "$$TASKMILL_CA_BUNDLE" ]; then cp "$$TASKMILL_CA_BUNDLE" config/ca-certificates/build-host.crt; fi
+	docker build --network host $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) -t taskmill:latest .
 
 bench: install
 	$(PY) -m bench

@@ -32,6 +32,7 @@ def make_celery(settings: Settings) -> Celery:
         beat_scheduler="redbeat.RedBeatScheduler",
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix="taskmill:redbeat:",
+        redbeat_redis_options={},  # the broker's visibility timeout is not a Redis client option
         beat_schedule={"sweep": {"task": SWEEP_TASK, "schedule": settings.sweep_interval_s,
                                  "options": {"queue": settings.queues[0]}}},
         timezone="UTC",

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, enum_column, new_id, utcnow
@@ -36,7 +36,9 @@ class Job(Base):
     script_hash: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(32))
     queue: Mapped[str] = mapped_column(String(64), default="default")
-    args: Mapped[dict[str, Any]]
+    # Plain JSON, not JSONB: Postgres keeps the text as written, so a result's keys keep
+    # the order the script returned them in.
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.QUEUED)
     created_by: Mapped[str] = mapped_column(String(64))
     trigger_kind: Mapped[str] = mapped_column(String(32))
@@ -51,7 +53,7 @@ class Job(Base):
     runner: Mapped[str | None] = mapped_column(String(32))
     attempt: Mapped[int] = mapped_column(default=1)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
-    result: Mapped[Any | None]
+    result: Mapped[Any | None] = mapped_column(JSON)
     error: Mapped[dict[str, Any] | None]
     logs: Mapped[str] = mapped_column(Text, default="")
     logs_truncated: Mapped[bool] = mapped_column(default=False)
