@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from flask import g, request
 from flask_login import current_user
 
-from app.errors import NotFound, Unauthorized
+from app.authz import Actor, load_actor
+from app.errors import Forbidden, Unauthorized
 from app.extensions import csrf, login_manager, runtime
-from app.models import ApiToken, User, Workspace
-from app.services import accounts, tokens
+from app.models import ApiToken, TokenScope, User
+from app.services import tokens
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RUN_SCOPE_ENDPOINTS = frozenset({"jobs.run_by_path", "jobs.run_by_hash", "jobs.run_wait_result",
+                                 "jobs.get_job", "jobs.get_logs", "jobs.stream_job",
+                                 "account.whoami"})
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,32 @@ def authenticate_api_request() -> None:
         g.principal = Principal(user=current_user._get_current_object(), token=None)
     else:
         raise Unauthorized("authentication required: send 'Authorization: Bearer <token>'")
+    require_endpoint_in_token_scope()
 
 
 def principal() -> Principal:
     return g.principal
 
 
-def workspace(ws_id: str) -> Workspace:
-    """The workspace `ws_id` if the caller may use it; 404 otherwise."""
-    caller = principal()
-    if caller.token is not None and caller.token.workspace_id not in (None, ws_id):
-        raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
-    return accounts.workspace_for(runtime().db.scoped, ws_id, caller.user)
+def actor(ws_id: str) -> Actor:
+    """The caller acting in workspace `ws_id` (404 if they may not enter it), once per request."""
+    cached = g.get("actors", {})
+    if ws_id not in cached:
+        caller = principal()
+        cached[ws_id] = load_actor(runtime().db.scoped, ws_id, caller.user, caller.token)
+        g.actors = cached
+    return cached[ws_id]
+
+
+def require_full_token() -> None:
+    """Account management needs a session or an unrestricted token."""
+    token = principal().token
+    if token is not None and token.scope != TokenScope.ALL:
+        raise Forbidden(f"a {token.scope.value} token cannot manage the account")
+
+
+def require_endpoint_in_token_scope() -> None:
+    """A run-scoped (webhook) token may call the run endpoints and read its jobs, nothing else."""
+    token = principal().token
+    if token is not None and token.scope == TokenScope.RUN and request.endpoint not in RUN_SCOPE_ENDPOINTS:
+        raise Forbidden("this token may only run its target")

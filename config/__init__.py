@@ -84,6 +84,8 @@ class Settings:
     worker_concurrency: int = 2
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str = ""
+    """How jobs (the SDK inside containers) reach the API; empty means http://<host>:<port>."""
 
     @property
     def data_path(self) -> Path:
@@ -92,6 +94,10 @@ class Settings:
     @property
     def queues(self) -> list[str]:
         return [q.strip() for q in self.worker_queues.split(",") if q.strip()]
+
+    @property
+    def api_base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def image_for(self, language: str) -> str:
         return f"{self.image_prefix}-{language}:latest"

@@ -11,13 +11,15 @@ from typing import Any
 import psycopg2
 import pytest
 import redis
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import create_app
 from app.db import Database
 from app.migrate import upgrade
-from app.models import Base, Role
-from app.services import accounts, tokens
+from app.authz import load_actor
+from app.models import Base, Role, User
+from app.services import accounts, scripts, tokens
+from app.services.scripts import ScriptDraft
 from config import is_ci, load_settings
 
 PG_ADMIN_DSN = os.environ.get("TASKMILL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -112,6 +114,17 @@ class Factory:
     def token(self, user, **kwargs: Any) -> str:
         with self.db.session() as session:
             return tokens.create(session, user, "test", **kwargs)[1]
+
+    def actor(self, session, username: str = "alice", ws_id: str = "main"):
+        user = session.scalars(select(User).filter_by(username=username)).one()
+        return load_actor(session, ws_id, user)
+
+    def script(self, path: str, content: str, *, language: str = "python", author: str = "alice",
+               ws_id: str = "main", **draft: Any):
+        """A script saved through the service, as `author` (who must be allowed to)."""
+        with self.db.session() as session:
+            return scripts.create(session, self.actor(session, author, ws_id), path,
+                                  ScriptDraft(language=language, content=content, **draft))
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from app import workers
 from app.auth import SAFE_METHODS
 from app.errors import NotFound, TaskmillError
 from app.extensions import csrf, login_manager, runtime
-from app.models import Workspace
+from app.authz import Actor, load_actor
 from app.services import accounts
 
 bp = Blueprint("webui", __name__, template_folder="templates", static_folder="static",
@@ -23,9 +23,9 @@ LAST_WORKSPACE_KEY = "webui_workspace"
 """Session key of the workspace last visited, so /tokens can link back to it."""
 
 
-def workspace_or_404(ws: str) -> Workspace:
-    """The workspace if the logged-in user may enter it (NotFound renders the 404 page)."""
-    return accounts.workspace_for(runtime().db.scoped, ws, current_user)
+def actor_or_404(ws: str) -> Actor:
+    """The logged-in user acting in `ws` (NotFound renders the 404 page if they may not enter it)."""
+    return load_actor(runtime().db.scoped, ws, current_user._get_current_object())
 
 
 @bp.before_request

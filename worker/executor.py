@@ -10,6 +10,7 @@ import logging
 import socket
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -17,13 +18,17 @@ from sqlalchemy import update
 from app.db import Database
 from app.events import JobEvents
 from app.introspection import run_args
-from app.models import Job, JobStatus, Script, utcnow
+from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
+from app.services import tokens
 from config import Settings
 from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
 from worker.sandbox.base import FailureKind, Limits, RunOutcome, RunSpec, SandboxBackend
 
 log = logging.getLogger(__name__)
+
+JOB_TOKEN_GRACE_S = 60
+"""A job token outlives the job's timeout by this much, in case its revocation is missed."""
 
 
 class JobExecutor:
@@ -56,9 +61,23 @@ class JobExecutor:
             job = session.get(Job, job_id)
             script = session.query(Script).filter_by(
                 workspace_id=job.workspace_id, hash=job.script_hash).one()
+            limits = self._limits(script)
             return RunSpec(job_id=job_id, language=script.language, code=script.content,
                            args=run_args(script.language, script.schema, dict(job.args)),
-                           limits=self._limits(script))
+                           limits=limits, env=self._job_env(session, job, limits))
+
+    def _job_env(self, session, job: Job, limits: Limits) -> dict[str, str]:  # noqa: ANN001
+        """What the SDK inside the job needs: where the API is, and a token with the rights of
+        the job's runner, limited to its workspace and revoked when the job ends."""
+        env = {"TASKMILL_BASE_URL": self.settings.api_base_url, "TASKMILL_WORKSPACE": job.workspace_id,
+               "TASKMILL_JOB_ID": job.id}
+        if job.run_as_user_id is not None:
+            user = session.get(User, job.run_as_user_id)
+            expires = utcnow() + timedelta(seconds=limits.timeout_s + JOB_TOKEN_GRACE_S)
+            _token, secret = tokens.create(session, user, f"job {job.id}", workspace_id=job.workspace_id,
+                                           expires_at=expires, scope=TokenScope.JOB, job_id=job.id)
+            env["TASKMILL_TOKEN"] = secret
+        return env
 
     def _limits(self, script: Script) -> Limits:
         s = self.settings
@@ -85,6 +104,7 @@ class JobExecutor:
             # Only a job we still own: the sweeper may have failed it meanwhile.
             session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
                             .values(**values))
+            tokens.revoke_job_tokens(session, job_id)
 
 
 def _error_of(outcome: RunOutcome) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from app.db import Database
 from app.events import JobEvents
 from app.models import Job, JobStatus, utcnow
 from app.queue import JobQueue
+from app.services import tokens
 from config import Settings
 from worker.sandbox.base import SandboxBackend
 
@@ -62,6 +63,7 @@ class Sweeper:
         else:
             values = {"status": JobStatus.FAILURE, "finished_at": utcnow(), "error": LOST_ERROR}
         session.execute(update(Job).where(still_lost).values(**values))
+        tokens.revoke_job_tokens(session, job_id)
         log.warning("job %s lost its worker: %s", job_id, self.settings.lost_job_policy)
 
     def _discard(self, job_id: str) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api.schemas import TokenCreatedSchema, TokenCreateSchema, TokenSchema, WhoAmISchema
-from app.auth import authenticate_api_request, principal, workspace
+from app.auth import actor, authenticate_api_request, principal, require_full_token
+from app.authz import require_run_target
+from app.models import TokenScope
 from app.extensions import runtime
 from app.services import accounts, tokens
 
@@ -25,6 +27,7 @@ def whoami():
 @blp.response(200, TokenSchema(many=True))
 def list_tokens():
     """The caller's active tokens (never their secrets)."""
+    require_full_token()
     return tokens.list_for(runtime().db.scoped, principal().user)
 
 
@@ -32,12 +35,21 @@ def list_tokens():
 @blp.arguments(TokenCreateSchema)
 @blp.response(201, TokenCreatedSchema)
 def create_token(data: dict):
-    """Create a token; the secret is in this response only."""
+    """Create a token; the secret is in this response only.
+
+    `scope` narrows it: `read_only`, or `run` with a `run_target` such as `script/u/me/hook`
+    (a webhook token: it can run that one target and read the jobs it started).
+    """
+    require_full_token()
+    scope = TokenScope(data["scope"])
     if data["workspace_id"]:
-        workspace(data["workspace_id"])
+        caller = actor(data["workspace_id"])
+        if scope == TokenScope.RUN:
+            require_run_target(caller, data["run_target"])
     with runtime().db.session() as session:
         token, secret = tokens.create(session, principal().user, data["label"],
-                                      workspace_id=data["workspace_id"], expires_at=data["expires_at"])
+                                      workspace_id=data["workspace_id"], expires_at=data["expires_at"],
+                                      scope=scope, run_target=data["run_target"])
     token.token = secret  # a plain attribute, never persisted: the secret is shown once
     return token
 
@@ -46,5 +58,6 @@ def create_token(data: dict):
 @blp.response(204)
 def revoke_token(token_id: int):
     """Revoke a token; it stops working at once."""
+    require_full_token()
     with runtime().db.session() as session:
         tokens.revoke(session, principal().user, token_id)

@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from app.api.schemas import (ErrorSchema, JobCreatedSchema, JobListQuerySchema, JobPageSchema,
                              JobSchema, LogChunkSchema, LogQuerySchema, RunArgsSchema)
 from app.api.stream import job_event_stream
-from app.auth import authenticate_api_request, principal, workspace
+from app.auth import actor, authenticate_api_request
 from app.extensions import runtime
-from app.models import JobStatus, Script
+from app.authz import Action
+from app.models import JobStatus, Script, TokenScope
 from app.services import jobs, scripts
 from app.services.jobs import Trigger
 
@@ -18,16 +19,17 @@ blp = Blueprint("jobs", __name__, url_prefix="/api/w/<ws>/jobs",
 blp.before_request(authenticate_api_request)
 
 
-def _trigger() -> Trigger:
-    caller = principal()
+def _trigger(ws: str) -> Trigger:
+    caller = actor(ws)
     if caller.token is None:
-        return Trigger(kind="ui", created_by=caller.name)
-    return Trigger(kind="api", created_by=caller.name, label=caller.token.label)
+        return Trigger(kind="ui", actor=caller)
+    kind = "webhook" if caller.token.scope == TokenScope.RUN else "api"
+    return Trigger(kind=kind, actor=caller, label=caller.token.label)
 
 
-def _submit(script: Script, args: dict):
+def _submit(ws: str, script: Script, args: dict):
     rt = runtime()
-    return jobs.submit(rt.db, rt.queue, script, args, _trigger())
+    return jobs.submit(rt.db, rt.queue, script, args, _trigger(ws))
 
 
 @blp.post("/run/p/<path:path>")
@@ -35,7 +37,7 @@ def _submit(script: Script, args: dict):
 @blp.response(201, JobCreatedSchema)
 def run_by_path(args: dict, ws: str, path: str):
     """Start the latest version of a script; answers at once with the job id."""
-    return _submit(scripts.latest(runtime().db.scoped, workspace(ws).id, path), args)
+    return _submit(ws, scripts.latest(runtime().db.scoped, actor(ws), path, Action.RUN), args)
 
 
 @blp.post("/run/h/<script_hash>")
@@ -43,7 +45,7 @@ def run_by_path(args: dict, ws: str, path: str):
 @blp.response(201, JobCreatedSchema)
 def run_by_hash(args: dict, ws: str, script_hash: str):
     """Start one exact version of a script."""
-    return _submit(scripts.by_hash(runtime().db.scoped, workspace(ws).id, script_hash), args)
+    return _submit(ws, scripts.by_hash(runtime().db.scoped, actor(ws), script_hash, Action.RUN), args)
 
 
 @blp.post("/run_wait_result/p/<path:path>")
@@ -53,10 +55,9 @@ def run_by_hash(args: dict, ws: str, script_hash: str):
 @blp.alt_response(422, schema=ErrorSchema, description="the job failed or was canceled")
 def run_wait_result(args: dict, ws: str, path: str):
     """Run and wait for the result, up to the configured wait limit."""
-    ws_id = workspace(ws).id
-    job = _submit(scripts.latest(runtime().db.scoped, ws_id, path), args)
+    job = _submit(ws, scripts.latest(runtime().db.scoped, actor(ws), path, Action.RUN), args)
     rt = runtime()
-    job = jobs.wait(rt.db, rt.events, ws_id, job.id, rt.settings.run_wait_timeout_s)
+    job = jobs.wait(rt.db, rt.events, actor(ws), job.id, rt.settings.run_wait_timeout_s)
     return _sync_response(job)
 
 
@@ -81,7 +82,7 @@ def _sync_response(job) -> Response:
 @blp.response(200, JobPageSchema)
 def list_jobs(query: dict, ws: str):
     """Jobs, newest first, filtered by path prefix and status."""
-    items, total = jobs.list_jobs(runtime().db.scoped, workspace(ws).id, **query)
+    items, total = jobs.list_jobs(runtime().db.scoped, actor(ws), **query)
     return {"items": items, "total": total, "page": query["page"], "per_page": query["per_page"]}
 
 
@@ -89,7 +90,7 @@ def list_jobs(query: dict, ws: str):
 @blp.response(200, JobSchema)
 def get_job(ws: str, job_id: str):
     """A job's status, timings, args, result and error."""
-    return jobs.get(runtime().db.scoped, workspace(ws).id, job_id)
+    return jobs.get(runtime().db.scoped, actor(ws), job_id)
 
 
 @blp.get("/<job_id>/logs")
@@ -97,17 +98,17 @@ def get_job(ws: str, job_id: str):
 @blp.response(200, LogChunkSchema)
 def get_logs(query: dict, ws: str, job_id: str):
     """Logs from `offset` on; poll with the returned `next_offset`."""
-    return jobs.read_logs(jobs.get(runtime().db.scoped, workspace(ws).id, job_id), query["offset"])
+    return jobs.read_logs(jobs.get(runtime().db.scoped, actor(ws), job_id), query["offset"])
 
 
 @blp.get("/<job_id>/stream")
 @blp.doc(responses={"200": {"description": "Server-Sent Events: `logs`, `job`, then `done`"}})
 def stream_job(ws: str, job_id: str):
     """Live logs and status as Server-Sent Events."""
-    ws_id = workspace(ws).id
-    jobs.get(runtime().db.scoped, ws_id, job_id)
+    caller = actor(ws)
+    jobs.get(runtime().db.scoped, caller, job_id)
     offset = request.args.get("offset", 0, type=int)
-    events = job_event_stream(runtime(), ws_id, job_id, offset)
+    events = job_event_stream(runtime(), caller, job_id, offset)
     return Response(stream_with_context(events), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -117,4 +118,4 @@ def stream_job(ws: str, job_id: str):
 def cancel_job(ws: str, job_id: str):
     """Cancel a queued job, or kill a running one's container."""
     rt = runtime()
-    return jobs.cancel(rt.db, rt.events, workspace(ws).id, job_id, principal().name)
+    return jobs.cancel(rt.db, rt.events, actor(ws), job_id)

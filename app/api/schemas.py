@@ -44,7 +44,8 @@ class ScriptSchema(Schema):
     hash = fields.String()
     parent_hash = fields.String(allow_none=True)
     language = fields.String()
-    content = fields.String()
+    content = fields.Function(lambda script: script.content if getattr(script, "code_visible", False) else None,
+                              metadata={"description": "null when the caller may run but not read the code"})
     summary = fields.String()
     description = fields.String()
     schema = fields.Dict(metadata={"description": "JSON Schema of the script's arguments"})
@@ -127,6 +128,10 @@ class TokenCreateSchema(Schema):
     workspace_id = fields.String(load_default=None, allow_none=True,
                                  metadata={"description": "limit the token to one workspace"})
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    scope = fields.String(load_default="all", validate=validate.OneOf(["all", "read_only", "run"]),
+                          metadata={"description": "all, read_only, or run (one target only)"})
+    run_target = fields.String(load_default=None, allow_none=True,
+                               metadata={"description": "with scope run: e.g. script/u/alice/hello"})
 
 
 class TokenSchema(Schema):
@@ -134,6 +139,8 @@ class TokenSchema(Schema):
     label = fields.String()
     prefix = fields.String()
     workspace_id = fields.String(allow_none=True)
+    scope = fields.Function(lambda token: token.scope.value)
+    run_target = fields.String(allow_none=True)
     created_at = fields.DateTime()
     expires_at = fields.DateTime(allow_none=True)
     last_used_at = fields.DateTime(allow_none=True)

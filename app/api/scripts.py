@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from app.api.schemas import (ScriptCreateSchema, ScriptListQuerySchema, ScriptSchema,
                              ScriptUpdateSchema)
-from app.auth import authenticate_api_request, principal, workspace
+from app.auth import actor, authenticate_api_request
 from app.extensions import runtime
 from app.services import scripts
 from app.services.scripts import ScriptDraft
@@ -24,7 +24,7 @@ def _draft(data: dict) -> ScriptDraft:
 @blp.response(200, ScriptSchema(many=True))
 def list_scripts(query: dict, ws: str):
     """Latest version of every script, ordered by path."""
-    return scripts.list_latest(runtime().db.scoped, workspace(ws).id, **query)
+    return scripts.list_latest(runtime().db.scoped, actor(ws), **query)
 
 
 @blp.post("")
@@ -33,14 +33,14 @@ def list_scripts(query: dict, ws: str):
 def create_script(data: dict, ws: str):
     """Create a script at a new path; its parameters are parsed into `schema`."""
     with runtime().db.session() as session:
-        return scripts.create(session, workspace(ws).id, data["path"], _draft(data), principal().name)
+        return scripts.create(session, actor(ws), data["path"], _draft(data))
 
 
 @blp.get("/p/<path:path>")
 @blp.response(200, ScriptSchema)
 def get_script(ws: str, path: str):
     """The latest version at `path`."""
-    return scripts.latest(runtime().db.scoped, workspace(ws).id, path)
+    return scripts.latest(runtime().db.scoped, actor(ws), path)
 
 
 @blp.post("/p/<path:path>")
@@ -49,22 +49,21 @@ def get_script(ws: str, path: str):
 def update_script(data: dict, ws: str, path: str):
     """Save a new version (unchanged content returns the current version)."""
     with runtime().db.session() as session:
-        return scripts.update(session, workspace(ws).id, path, _draft(data), principal().name,
-                              parent_hash=data["parent_hash"])
+        return scripts.update(session, actor(ws), path, _draft(data), parent_hash=data["parent_hash"])
 
 
 @blp.get("/h/<script_hash>")
 @blp.response(200, ScriptSchema)
 def get_script_by_hash(ws: str, script_hash: str):
     """One exact version."""
-    return scripts.by_hash(runtime().db.scoped, workspace(ws).id, script_hash)
+    return scripts.by_hash(runtime().db.scoped, actor(ws), script_hash)
 
 
 @blp.get("/versions/p/<path:path>")
 @blp.response(200, ScriptSchema(many=True))
 def list_versions(ws: str, path: str):
     """Every version at `path`, newest first."""
-    return scripts.versions(runtime().db.scoped, workspace(ws).id, path)
+    return scripts.versions(runtime().db.scoped, actor(ws), path)
 
 
 @blp.post("/archive/p/<path:path>")
@@ -72,4 +71,4 @@ def list_versions(ws: str, path: str):
 def archive_script(ws: str, path: str):
     """Hide the script from lists and runs; its versions and jobs are kept."""
     with runtime().db.session() as session:
-        return scripts.archive(session, workspace(ws).id, path)
+        return scripts.archive(session, actor(ws), path)

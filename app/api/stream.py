@@ -5,6 +5,7 @@ import json
 from typing import Iterator
 
 from app.api.schemas import JobSchema
+from app.authz import Actor
 from app.runtime import Runtime
 from app.services import jobs
 
@@ -15,13 +16,13 @@ def _event(name: str, data: object) -> str:
     return f"event: {name}\ndata: {json.dumps(data)}\n\n"
 
 
-def job_event_stream(rt: Runtime, ws_id: str, job_id: str, offset: int) -> Iterator[str]:
+def job_event_stream(rt: Runtime, actor: Actor, job_id: str, offset: int) -> Iterator[str]:
     """Yield SSE frames until the job finishes; a Redis notification wakes each re-read."""
     last_state = None
     with rt.events.listen(job_id) as listener:
         while True:
             with rt.db.session() as session:
-                job = jobs.get(session, ws_id, job_id)
+                job = jobs.get(session, actor, job_id)
             chunk = jobs.read_logs(job, offset)
             if chunk["logs"]:
                 offset = chunk["next_offset"]

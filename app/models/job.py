@@ -41,6 +41,10 @@ class Job(Base):
     args: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus), default=JobStatus.QUEUED)
     created_by: Mapped[str] = mapped_column(String(64))
+    run_as_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    """The user whose rights the job has (its triggerer, or a schedule's/webhook's owner)."""
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="SET NULL"))
+    """The token that started the job, if any (a webhook's token may read only its own jobs)."""
     trigger_kind: Mapped[str] = mapped_column(String(32))
     trigger_label: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

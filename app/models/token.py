@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, utcnow
+from app.models.base import Base, enum_column, utcnow
 from app.models.user import User
+
+
+class TokenScope(str, Enum):
+    ALL = "all"  # everything the user may do
+    READ_ONLY = "read_only"  # only reads, whatever the user may write
+    RUN = "run"  # only run one target (and read the jobs it started): webhooks
+    JOB = "job"  # issued to one running job, revoked when it ends
 
 
 class ApiToken(Base):
@@ -19,6 +27,11 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope), default=TokenScope.ALL)
+    run_target: Mapped[str | None] = mapped_column(String(300))
+    """With scope `run`: the one target, e.g. `script/u/alice/hello`."""
+    job_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    """With scope `job`: the job the token was issued to."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

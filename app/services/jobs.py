@@ -5,31 +5,38 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
 from app.errors import InvalidState, NotFound
 from app.events import JobEvents
-from app.models import Job, JobStatus, Script, utcnow
+from app.models import Job, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
 from app.services.args import validate_args
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """Who or what asked for a run: `kind` is ui, api, webhook, schedule or flow."""
+    """Who or what asked for a run: `kind` is ui, api, webhook, schedule or flow.
+
+    The job runs as `actor` (its rights bound what the job's own token may do).
+    """
 
     kind: str
-    created_by: str
+    actor: Actor
     label: str = ""
 
 
 def create_job(session: Session, script: Script, args: Any, trigger: Trigger) -> Job:
     """Validate `args` and add a queued job row (not yet committed, not yet enqueued)."""
+    actor = trigger.actor
+    require(actor, Action.RUN, TargetKind.SCRIPT, script.path)
     job = Job(workspace_id=script.workspace_id, script_path=script.path,
               script_hash=script.hash, language=script.language, queue=script.tag,
-              args=validate_args(script.schema, args), created_by=trigger.created_by,
+              args=validate_args(script.schema, args), created_by=actor.name,
+              run_as_user_id=actor.user.id, token_id=actor.token.id if actor.token else None,
               trigger_kind=trigger.kind, trigger_label=trigger.label, enqueued_at=utcnow())
     session.add(job)
     session.flush()
@@ -54,16 +61,31 @@ def submit(db: Database, queue: JobQueue, script: Script, args: Any, trigger: Tr
     return job
 
 
-def get(session: Session, ws_id: str, job_id: str) -> Job:
+def get(session: Session, actor: Actor, job_id: str, *, cancel: bool = False) -> Job:
     job = session.get(Job, job_id)
-    if job is None or job.workspace_id != ws_id:
+    if job is None or job.workspace_id != actor.ws_id:
         raise NotFound(f"job {job_id!r} not found", {"id": job_id})
+    require_job(actor, job, cancel=cancel)
     return job
 
 
-def list_jobs(session: Session, ws_id: str, *, path: str = "", status: str = "",
+def _visible(session: Session, actor: Actor):
+    """SQL condition for the jobs `actor` may see (mirrors authz.can_see_job)."""
+    if actor.token is not None and actor.token.scope == TokenScope.RUN:
+        return Job.token_id == actor.token.id
+    if actor.is_admin:
+        return Job.workspace_id == actor.ws_id
+    readable = [] if actor.role == Role.OPERATOR else [
+        path for path in session.scalars(select(Job.script_path).where(Job.workspace_id == actor.ws_id).distinct())
+        if can(actor, Action.READ_CODE, TargetKind.SCRIPT, path)]
+    return or_(Job.run_as_user_id == actor.user.id,
+               Job.script_path.in_(readable) if readable else false())
+
+
+def list_jobs(session: Session, actor: Actor, *, path: str = "", status: str = "",
               page: int = 1, per_page: int = 50) -> tuple[list[Job], int]:
-    query = select(Job).where(Job.workspace_id == ws_id)
+    """The jobs the actor may see, newest first."""
+    query = select(Job).where(Job.workspace_id == actor.ws_id, _visible(session, actor))
     if path:
         query = query.where(Job.script_path.startswith(path, autoescape=True))
     if status:
@@ -81,27 +103,27 @@ def _finish_unrun(session: Session, job_id: str, status: JobStatus, error: dict 
     return done.rowcount == 1
 
 
-def cancel(db: Database, events: JobEvents, ws_id: str, job_id: str, by: str) -> Job:
+def cancel(db: Database, events: JobEvents, actor: Actor, job_id: str) -> Job:
     """Cancel at once if queued; if running, flag it and let its worker kill the container."""
     with db.session() as session:
-        job = get(session, ws_id, job_id)
+        job = get(session, actor, job_id, cancel=True)
         if job.status.finished:
             raise InvalidState(f"job already {job.status.value}", {"status": job.status.value})
-        error = {"kind": "canceled", "message": f"canceled by {by}"}
+        error = {"kind": "canceled", "message": f"canceled by {actor.name}"}
         if not _finish_unrun(session, job_id, JobStatus.CANCELED, error):
             session.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
     events.publish(job_id)
     with db.session() as session:
-        return get(session, ws_id, job_id)
+        return get(session, actor, job_id)
 
 
-def wait(db: Database, events: JobEvents, ws_id: str, job_id: str, timeout: float) -> Job:
+def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: float) -> Job:
     """Block until the job finishes or `timeout` passes; returns its latest state."""
     deadline = time.monotonic() + timeout
     with events.listen(job_id) as listener:
         while True:
             with db.session() as session:
-                job = get(session, ws_id, job_id)
+                job = get(session, actor, job_id)
             remaining = deadline - time.monotonic()
             if job.status.finished or remaining <= 0:
                 return job

@@ -9,10 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.authz import Action, Actor, can, require, require_create
 from app.errors import Conflict, NotFound
 from app.introspection import parse_parameters
-from app.models import Script
+from app.models import Script, TargetKind
+from app.services import folders
 from app.services.paths import validate_path
+
+KIND = TargetKind.SCRIPT
 
 TAG_MAX = 64
 
@@ -36,87 +40,103 @@ def content_hash(ws_id: str, path: str, draft: ScriptDraft) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def latest(session: Session, ws_id: str, path: str, *, include_archived: bool = False) -> Script:
+def present(actor: Actor, script: Script) -> Script:
+    """Mark whether the actor may see the code (serializers leave it out otherwise)."""
+    script.code_visible = can(actor, Action.READ_CODE, KIND, script.path)
+    return script
+
+
+def _newest(session: Session, ws_id: str, path: str) -> Script | None:
     query = select(Script).where(Script.workspace_id == ws_id, Script.path == path)
-    script = session.scalars(query.order_by(Script.id.desc())).first()
+    return session.scalars(query.order_by(Script.id.desc())).first()
+
+
+def latest(session: Session, actor: Actor, path: str, action: Action = Action.READ, *,
+           include_archived: bool = False) -> Script:
+    """The latest version at `path`, if the actor may do `action` with it."""
+    require(actor, action, KIND, path)
+    script = _newest(session, actor.ws_id, path)
     if script is None or (script.archived and not include_archived):
         raise NotFound(f"script {path!r} not found", {"path": path})
-    return script
+    return present(actor, script)
 
 
-def by_hash(session: Session, ws_id: str, script_hash: str) -> Script:
+def by_hash(session: Session, actor: Actor, script_hash: str, action: Action = Action.READ) -> Script:
     script = session.scalars(select(Script).where(
-        Script.workspace_id == ws_id, Script.hash == script_hash)).first()
-    if script is None:
+        Script.workspace_id == actor.ws_id, Script.hash == script_hash)).first()
+    if script is None or not can(actor, Action.READ, KIND, script.path):
         raise NotFound(f"script version {script_hash!r} not found", {"hash": script_hash})
-    return script
+    require(actor, action, KIND, script.path)
+    return present(actor, script)
 
 
 def _exists(session: Session, ws_id: str, path: str) -> bool:
-    try:
-        latest(session, ws_id, path)
-    except NotFound:
-        return False
-    return True
+    script = _newest(session, ws_id, path)
+    return script is not None and not script.archived
 
 
-def _insert(session: Session, ws_id: str, path: str, draft: ScriptDraft, author: str,
+def _insert(session: Session, actor: Actor, path: str, draft: ScriptDraft,
             parent: Script | None) -> Script:
     schema = parse_parameters(draft.language, draft.content)
-    digest = content_hash(ws_id, path, draft)
+    digest = content_hash(actor.ws_id, path, draft)
     if parent is not None and parent.hash == digest and not parent.archived:
-        return parent
-    script = Script(workspace_id=ws_id, path=path, hash=digest,
+        return present(actor, parent)
+    script = Script(workspace_id=actor.ws_id, path=path, hash=digest,
                     parent_hash=parent.hash if parent else None, schema=schema,
-                    created_by=author, **draft.__dict__)
+                    created_by=actor.name, **draft.__dict__)
     session.add(script)
     session.flush()
-    return script
+    return present(actor, script)
 
 
-def create(session: Session, ws_id: str, path: str, draft: ScriptDraft, author: str) -> Script:
+def create(session: Session, actor: Actor, path: str, draft: ScriptDraft) -> Script:
     """First version of a new path; 409 if the path is taken."""
     validate_path(path)
-    if _exists(session, ws_id, path):
+    require_create(actor, KIND, path)
+    if _exists(session, actor.ws_id, path):
         raise Conflict(f"a script already exists at {path!r}", {"path": path})
-    return _insert(session, ws_id, path, draft, author, parent=None)
+    folders.ensure_for_path(session, actor, path)
+    return _insert(session, actor, path, draft, parent=None)
 
 
-def update(session: Session, ws_id: str, path: str, draft: ScriptDraft, author: str,
+def update(session: Session, actor: Actor, path: str, draft: ScriptDraft,
            parent_hash: str | None = None) -> Script:
     """A new version of an existing path (unchanged content returns the current version).
 
     With `parent_hash`, refuse to overwrite a version saved by someone else meanwhile.
     """
-    current = latest(session, ws_id, path)
+    current = latest(session, actor, path, Action.WRITE)
     if parent_hash is not None and parent_hash != current.hash:
         raise Conflict("the script changed since you loaded it",
                        {"expected_parent": parent_hash, "latest": current.hash})
-    return _insert(session, ws_id, path, draft, author, parent=current)
+    return _insert(session, actor, path, draft, parent=current)
 
 
-def list_latest(session: Session, ws_id: str, *, path_prefix: str = "",
+def list_latest(session: Session, actor: Actor, *, path_prefix: str = "",
                 include_archived: bool = False) -> list[Script]:
+    """Latest version of every script the actor may read."""
     newest = (select(Script.path, func.max(Script.id).label("id"))
-              .where(Script.workspace_id == ws_id).group_by(Script.path).subquery())
+              .where(Script.workspace_id == actor.ws_id).group_by(Script.path).subquery())
     query = select(Script).join(newest, Script.id == newest.c.id)
     if path_prefix:
         query = query.where(Script.path.startswith(path_prefix, autoescape=True))
     if not include_archived:
         query = query.where(Script.archived.is_(False))
-    return list(session.scalars(query.order_by(Script.path)))
+    scripts = session.scalars(query.order_by(Script.path))
+    return [present(actor, s) for s in scripts if can(actor, Action.READ, KIND, s.path)]
 
 
-def versions(session: Session, ws_id: str, path: str) -> list[Script]:
-    latest(session, ws_id, path, include_archived=True)
-    query = select(Script).where(Script.workspace_id == ws_id, Script.path == path)
-    return list(session.scalars(query.order_by(Script.id.desc())))
+def versions(session: Session, actor: Actor, path: str) -> list[Script]:
+    """Every version at `path`, newest first (they carry code: readers of code only)."""
+    latest(session, actor, path, Action.READ_CODE, include_archived=True)
+    query = select(Script).where(Script.workspace_id == actor.ws_id, Script.path == path)
+    return [present(actor, s) for s in session.scalars(query.order_by(Script.id.desc()))]
 
 
-def archive(session: Session, ws_id: str, path: str) -> Script:
+def archive(session: Session, actor: Actor, path: str) -> Script:
     """Hide a path from lists and runs; its versions and jobs stay for audit."""
-    script = latest(session, ws_id, path)
-    for version in versions(session, ws_id, path):
+    script = latest(session, actor, path, Action.WRITE)
+    for version in versions(session, actor, path):
         version.archived = True
     return script
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound
-from app.models import ApiToken, User, utcnow
+from app.errors import NotFound, ValidationFailed
+from app.models import ApiToken, TokenScope, User, utcnow
 
 TOKEN_PREFIX = "tm_"
 DISPLAY_PREFIX_LENGTH = 10
@@ -26,12 +26,21 @@ def digest(secret: str) -> str:
 
 
 def create(session: Session, user: User, label: str, *, workspace_id: str | None = None,
-           expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """Create a token; returns the row and the plaintext secret (never stored)."""
+           expires_at: datetime | None = None, scope: TokenScope = TokenScope.ALL,
+           run_target: str | None = None, job_id: str | None = None) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the plaintext secret (never stored).
+
+    Callers check that the user may use `workspace_id` and run `run_target`.
+    """
+    if scope == TokenScope.RUN and not (workspace_id and run_target):
+        raise ValidationFailed("a run token needs a workspace and a run target",
+                               [{"field": "run_target", "message": "required with scope run"},
+                                {"field": "workspace_id", "message": "required with scope run"}])
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, workspace_id=workspace_id, label=label,
                      prefix=secret[:DISPLAY_PREFIX_LENGTH], token_hash=digest(secret),
-                     expires_at=expires_at)
+                     expires_at=expires_at, scope=scope,
+                     run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
     session.add(token)
     session.flush()
     return token, secret
@@ -49,8 +58,17 @@ def authenticate(session: Session, secret: str) -> ApiToken | None:
 
 
 def list_for(session: Session, user: User) -> list[ApiToken]:
-    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    """The user's own live tokens (job tokens are the worker's business, not listed)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                   ApiToken.scope != TokenScope.JOB)
     return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
+
+
+def revoke_job_tokens(session: Session, job_id: str) -> None:
+    """A job's token dies with the job."""
+    for token in session.scalars(select(ApiToken).where(ApiToken.job_id == job_id,
+                                                         ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
 
 
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:

@@ -50,12 +50,12 @@ def test_update_with_stale_parent_hash_is_a_conflict(client, auth):
 
 def test_list_returns_latest_versions_and_hides_archived(client, auth):
     create(client, auth, path="u/alice/a")
-    create(client, auth, path="f/ops/b", language="bash")
+    create(client, auth, path="u/alice/b", language="bash")
     assert client.post("/api/w/main/scripts/archive/p/u/alice/a", headers=auth).status_code == 200
     listed = client.get("/api/w/main/scripts", headers=auth).json
-    assert [s["path"] for s in listed] == ["f/ops/b"]
+    assert [s["path"] for s in listed] == ["u/alice/b"]
     everything = client.get("/api/w/main/scripts?include_archived=true", headers=auth).json
-    assert {s["path"] for s in everything} == {"u/alice/a", "f/ops/b"}
+    assert {s["path"] for s in everything} == {"u/alice/a", "u/alice/b"}
     assert client.get("/api/w/main/scripts/p/u/alice/a", headers=auth).status_code == 404
 
 

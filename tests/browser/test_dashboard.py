@@ -6,8 +6,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import scripts
-from app.services.scripts import ScriptDraft
 from tests.browser.conftest import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -61,11 +59,9 @@ def alice(factory):
     return factory.user("alice")
 
 
-def save(db, path: str, code: str, summary: str = "") -> None:
+def save(factory, path: str, code: str, summary: str = "") -> None:
     """A script saved straight through the service, for tests that are not about the editor."""
-    with db.session() as session:
-        scripts.create(session, "main", path, ScriptDraft(language="python", content=code,
-                                                           summary=summary), "alice")
+    factory.script(path, code, summary=summary)
 
 
 def log_in(page: Page, login: str = "alice", password: str = "correct horse") -> None:
@@ -137,8 +133,8 @@ def test_run_a_new_script_from_its_generated_form(page: Page, alice, worker):
     shoot(page, "jobs-list")
 
 
-def test_failed_job_shows_its_error_and_traceback(page: Page, alice, db, worker):
-    save(db, "u/alice/fail", FAILING, "Always fails")
+def test_failed_job_shows_its_error_and_traceback(page: Page, alice, db, worker, factory):
+    save(factory, "u/alice/fail", FAILING, "Always fails")
     log_in(page)
     page.goto("/w/main/scripts/get/u/alice/fail")
     page.click("#run-button")
@@ -149,8 +145,8 @@ def test_failed_job_shows_its_error_and_traceback(page: Page, alice, db, worker)
     shoot(page, "job-failure")
 
 
-def test_cancel_stops_a_running_job(page: Page, alice, db, worker):
-    save(db, "u/alice/sleep", SLEEPER)
+def test_cancel_stops_a_running_job(page: Page, alice, db, worker, factory):
+    save(factory, "u/alice/sleep", SLEEPER)
     log_in(page)
     page.goto("/w/main/scripts/get/u/alice/sleep")
     page.click("#run-button")
@@ -162,8 +158,8 @@ def test_cancel_stops_a_running_job(page: Page, alice, db, worker):
     expect(page.locator("#cancel-job")).to_be_hidden()
 
 
-def test_editing_a_script_saves_a_new_version(page: Page, alice, db):
-    save(db, "u/alice/greet", GREETER, "Greets people")
+def test_editing_a_script_saves_a_new_version(page: Page, alice, db, factory):
+    save(factory, "u/alice/greet", GREETER, "Greets people")
     log_in(page)
     page.goto("/w/main/scripts/get/u/alice/greet")
     first_hash = page.inner_text("#script-hash")
@@ -202,8 +198,8 @@ def test_unknown_script_shows_the_not_found_page(page: Page, alice):
     shoot(page, "not-found")
 
 
-def test_jobs_list_refreshes_itself_while_a_job_runs(page: Page, alice, db, worker):
-    save(db, "u/alice/greet", GREETER)
+def test_jobs_list_refreshes_itself_while_a_job_runs(page: Page, alice, db, worker, factory):
+    save(factory, "u/alice/greet", GREETER)
     log_in(page)
     page.goto("/w/main/scripts/get/u/alice/greet")
     page.fill("#arg-name", "Bob")

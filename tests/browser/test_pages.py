@@ -23,10 +23,8 @@ def main(name: str, count: int = 2, loud: bool = False, tags: list[str] = ["a"],
 '''
 
 
-def save_script(db, path: str = "u/alice/hello", content: str = PARAMS_SCRIPT):
-    with db.session() as session:
-        return scripts.create(session, "main", path, ScriptDraft(language="python", content=content,
-                                                                  summary="Greets"), "alice")
+def save_script(factory, path: str = "u/alice/hello", content: str = PARAMS_SCRIPT):
+    return factory.script(path, content, summary="Greets")
 
 
 def test_pages_redirect_to_login_when_logged_out(client, member):
@@ -75,14 +73,14 @@ def test_unknown_workspace_script_and_job_render_the_404_page(logged_in, factory
         assert "Not found" in response.get_data(as_text=True)
 
 
-def test_scripts_list_shows_saved_scripts(logged_in, db):
-    save_script(db)
+def test_scripts_list_shows_saved_scripts(logged_in, db, factory):
+    save_script(factory)
     page = logged_in.get("/w/main/scripts").get_data(as_text=True)
     assert "u/alice/hello" in page and "Greets" in page and "New script" in page
 
 
-def test_script_page_renders_a_run_form_from_the_schema(logged_in, db):
-    save_script(db)
+def test_script_page_renders_a_run_form_from_the_schema(logged_in, db, factory):
+    save_script(factory)
     page = logged_in.get("/w/main/scripts/get/u/alice/hello").get_data(as_text=True)
     assert 'data-field="name" data-kind="string"' in page
     assert 'data-required="true"' in page and "Who to greet." in page
@@ -99,8 +97,8 @@ def test_editor_page_prefills_the_starter_for_a_new_script(logged_in):
     assert 'id="script-content"' in page
 
 
-def test_archive_hides_the_script(logged_in, db):
-    save_script(db)
+def test_archive_hides_the_script(logged_in, db, factory):
+    save_script(factory)
     token = csrf_token(logged_in, "/w/main/scripts")
     response = logged_in.post("/w/main/scripts/archive/u/alice/hello", data={"csrf_token": token})
     assert response.status_code == 302
@@ -135,27 +133,28 @@ def test_logout_ends_the_session(logged_in):
     assert logged_in.get("/tokens").status_code == 302
 
 
-def make_job(db, runner: str | None = None):
+def make_job(factory, runner: str | None = None):
     """A job row for the saved script, as the worker would leave it."""
-    with db.session() as session:
-        script = scripts.latest(session, "main", "u/alice/hello")
-        job = jobs.create_job(session, script, {"name": "Ada"}, jobs.Trigger("ui", "alice"))
+    with factory.db.session() as session:
+        alice = factory.actor(session)
+        script = scripts.latest(session, alice, "u/alice/hello")
+        job = jobs.create_job(session, script, {"name": "Ada"}, jobs.Trigger("ui", alice))
         job.runner = runner
         return job.id
 
 
-def test_job_page_warns_when_the_job_ran_unsandboxed(logged_in, db):
-    save_script(db)
-    sandboxed, local = make_job(db, "docker"), make_job(db, "local")
+def test_job_page_warns_when_the_job_ran_unsandboxed(logged_in, db, factory):
+    save_script(factory)
+    sandboxed, local = make_job(factory, "docker"), make_job(factory, "local")
     warning = 'id="local-runner-warning" hidden'
     assert warning in logged_in.get(f"/w/main/jobs/get/{sandboxed}").get_data(as_text=True)
     page = logged_in.get(f"/w/main/jobs/get/{local}").get_data(as_text=True)
     assert 'id="local-runner-warning" >' in page or 'id="local-runner-warning">' in page
 
 
-def test_jobs_list_filters_by_status_and_path(logged_in, db):
-    save_script(db)
-    job_id = make_job(db)
+def test_jobs_list_filters_by_status_and_path(logged_in, db, factory):
+    save_script(factory)
+    job_id = make_job(factory)
     assert job_id[:8] in logged_in.get("/w/main/jobs?status=queued&path=u/alice").get_data(as_text=True)
     assert job_id[:8] not in logged_in.get("/w/main/jobs?status=success").get_data(as_text=True)
     assert job_id[:8] not in logged_in.get("/w/main/jobs?path=f/").get_data(as_text=True)

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import Job, JobStatus
+from sqlalchemy import select
+
+from app.authz import load_actor
+from app.models import Job, JobStatus, User
 from app.services import scripts
 from app.services.jobs import Trigger, create_job
 from app.services.scripts import ScriptDraft
@@ -25,15 +28,17 @@ def executor(request, settings, factory) -> JobExecutor:
     if request.param == "docker":
         require_docker(settings)
     factory.workspace("main")
+    factory.user("alice")
     context = WorkerContext(settings, make_celery(settings))
     return JobExecutor(settings, context.db, context.events, BACKENDS[request.param](settings))
 
 
 def queued_job(db, language: str, code: str | None = None) -> str:
     with db.session() as session:
-        script = scripts.create(session, "main", f"u/alice/{language}",
-                                ScriptDraft(language=language, content=code or CODE[language]), "alice")
-        return create_job(session, script, {"who": "ada"}, Trigger("api", "alice")).id
+        alice = load_actor(session, "main", session.scalars(select(User).filter_by(username="alice")).one())
+        script = scripts.create(session, alice, f"u/alice/{language}",
+                                ScriptDraft(language=language, content=code or CODE[language]))
+        return create_job(session, script, {"who": "ada"}, Trigger("api", alice)).id
 
 
 def load(db, job_id: str) -> Job:

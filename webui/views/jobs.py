@@ -6,7 +6,7 @@ from flask import render_template, request
 from app.extensions import runtime
 from app.models import JobStatus
 from app.services import jobs as job_service
-from webui.blueprint import bp, workspace_or_404
+from webui.blueprint import bp, actor_or_404
 
 PER_PAGE = 25
 """Jobs per list page: a screenful on a laptop."""
@@ -24,9 +24,10 @@ def _filters() -> dict[str, str | int]:
 @bp.get("/w/<ws>/jobs")
 def jobs(ws: str):
     """Jobs, newest first, filtered by path prefix and status."""
-    workspace = workspace_or_404(ws)
+    actor = actor_or_404(ws)
+    workspace = actor.workspace
     filters = _filters()
-    items, total = job_service.list_jobs(runtime().db.scoped, workspace.id, per_page=PER_PAGE,
+    items, total = job_service.list_jobs(runtime().db.scoped, actor, per_page=PER_PAGE,
                                          **filters)
     pages = max(1, -(-total // PER_PAGE))
     active = any(not job.status.finished for job in items)
@@ -37,6 +38,6 @@ def jobs(ws: str):
 @bp.get("/w/<ws>/jobs/get/<job_id>")
 def job(ws: str, job_id: str):
     """One job: status, timings, args, result or error, and logs that stream in live."""
-    workspace = workspace_or_404(ws)
-    item = job_service.get(runtime().db.scoped, workspace.id, job_id)
-    return render_template("jobs/show.html", ws=workspace, job=item)
+    actor = actor_or_404(ws)
+    item = job_service.get(runtime().db.scoped, actor, job_id)
+    return render_template("jobs/show.html", ws=actor.workspace, job=item)

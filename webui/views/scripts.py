@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from app.extensions import runtime
 from app.introspection import SUPPORTED_LANGUAGES
-from app.models import Script, Workspace
+from app.authz import Action, can
+from app.models import Script, TargetKind, Workspace
 from app.services import scripts as script_service
-from webui.blueprint import bp, workspace_or_404
+from webui.blueprint import bp, actor_or_404
 from webui.schema_form import form_fields
 from webui.starters import STARTERS
 
@@ -20,9 +21,9 @@ EDITABLE_LANGUAGES = tuple(lang for lang in STARTERS if lang in SUPPORTED_LANGUA
 @bp.get("/w/<ws>/scripts")
 def scripts(ws: str):
     """Latest version of every script in the workspace."""
-    workspace = workspace_or_404(ws)
-    items = script_service.list_latest(runtime().db.scoped, workspace.id)
-    return render_template("scripts/list.html", ws=workspace, scripts=items)
+    actor = actor_or_404(ws)
+    items = script_service.list_latest(runtime().db.scoped, actor)
+    return render_template("scripts/list.html", ws=actor.workspace, scripts=items)
 
 
 def _editor(workspace: Workspace, script: Script | None = None):
@@ -34,38 +35,39 @@ def _editor(workspace: Workspace, script: Script | None = None):
 @bp.get("/w/<ws>/scripts/new")
 def new_script(ws: str):
     """The editor, empty but for the starter template."""
-    return _editor(workspace_or_404(ws))
+    return _editor(actor_or_404(ws).workspace)
 
 
 @bp.get("/w/<ws>/scripts/edit/<path:path>")
 def edit_script(ws: str, path: str):
     """The editor on the latest version; saving makes a new version."""
-    workspace = workspace_or_404(ws)
-    return _editor(workspace, script_service.latest(runtime().db.scoped, workspace.id, path))
+    actor = actor_or_404(ws)
+    return _editor(actor.workspace, script_service.latest(runtime().db.scoped, actor, path, Action.WRITE))
 
 
 @bp.get("/w/<ws>/scripts/get/<path:path>")
 def script(ws: str, path: str):
     """Summary, code and the run form generated from the script's schema."""
-    workspace = workspace_or_404(ws)
-    item = script_service.latest(runtime().db.scoped, workspace.id, path)
-    return render_template("scripts/show.html", ws=workspace, script=item,
+    actor = actor_or_404(ws)
+    item = script_service.latest(runtime().db.scoped, actor, path)
+    return render_template("scripts/show.html", ws=actor.workspace, script=item,
+                           can_write=can(actor, Action.WRITE, TargetKind.SCRIPT, path),
                            fields=form_fields(item.schema))
 
 
 @bp.get("/w/<ws>/scripts/versions/<path:path>")
 def script_versions(ws: str, path: str):
     """Every saved version of a script, newest first."""
-    workspace = workspace_or_404(ws)
-    versions = script_service.versions(runtime().db.scoped, workspace.id, path)
-    return render_template("scripts/versions.html", ws=workspace, path=path, versions=versions)
+    actor = actor_or_404(ws)
+    versions = script_service.versions(runtime().db.scoped, actor, path)
+    return render_template("scripts/versions.html", ws=actor.workspace, path=path, versions=versions)
 
 
 @bp.post("/w/<ws>/scripts/archive/<path:path>")
 def archive_script(ws: str, path: str):
     """Hide the script from lists and runs (its versions and jobs are kept)."""
-    workspace = workspace_or_404(ws)
+    actor = actor_or_404(ws)
     with runtime().db.session() as session:
-        script_service.archive(session, workspace.id, path)
+        script_service.archive(session, actor, path)
     flash(f"Archived {path}.", "info")
-    return redirect(url_for("webui.scripts", ws=workspace.id))
+    return redirect(url_for("webui.scripts", ws=actor.ws_id))

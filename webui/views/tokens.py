@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.extensions import runtime
 from app.models import utcnow
+from app.authz import load_actor
 from app.services import accounts, tokens as token_service
 from webui.blueprint import bp
 
@@ -50,7 +51,7 @@ def create_token():
     if error:
         return _page(error=error, status=400)
     if ws_id:
-        accounts.workspace_for(runtime().db.scoped, ws_id, current_user)  # 404 if not a member
+        load_actor(runtime().db.scoped, ws_id, current_user._get_current_object())  # 404 if not a member
     expires_at = utcnow() + timedelta(days=int(days)) if days else None
     with runtime().db.session() as session:
         token, secret = token_service.create(session, current_user, label, workspace_id=ws_id,

@@ -1,0 +1,67 @@
+"""The Actor: a user acting in one workspace, with everything needed to decide access.
+
+Built once per request (or per job, for worker-side checks): the role, the user's groups,
+and the grants that name the user or one of those groups. Decisions are then pure
+functions of the Actor, with no further queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound
+from app.models import (ApiToken, Grant, GroupMember, Group, Member, PrincipalKind, Role, TargetKind,
+                        User, Workspace)
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    workspace: Workspace
+    role: Role
+    group_ids: frozenset[int] = frozenset()
+    grants: tuple[Grant, ...] = ()
+    token: ApiToken | None = None
+
+    @property
+    def ws_id(self) -> str:
+        return self.workspace.id
+
+    @property
+    def name(self) -> str:
+        return self.user.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def grants_on(self, kind: TargetKind, target: str) -> list[Grant]:
+        return [g for g in self.grants if g.target_kind == kind and g.target == target]
+
+
+def _role(session: Session, workspace: Workspace, user: User) -> Role | None:
+    if user.is_superadmin:
+        return Role.ADMIN
+    return session.scalar(select(Member.role).where(
+        Member.workspace_id == workspace.id, Member.user_id == user.id))
+
+
+def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None = None) -> Actor:
+    """The user as an Actor in `ws_id`; 404 when the workspace is unknown or closed to them.
+
+    A token limited to another workspace sees this one as nonexistent too.
+    """
+    workspace = session.get(Workspace, ws_id)
+    role = _role(session, workspace, user) if workspace is not None else None
+    if role is None or (token is not None and token.workspace_id not in (None, ws_id)):
+        raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
+    group_ids = frozenset(session.scalars(
+        select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+        .where(Group.workspace_id == ws_id, GroupMember.user_id == user.id)))
+    grants = tuple(session.scalars(select(Grant).where(Grant.workspace_id == ws_id, or_(
+        and_(Grant.principal_kind == PrincipalKind.USER, Grant.principal_id == user.id),
+        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(group_ids))))))
+    return Actor(user=user, workspace=workspace, role=role, group_ids=group_ids, grants=grants,
+                 token=token)
