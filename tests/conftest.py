@@ -5,6 +5,7 @@ are started by `make test` (scripts/services.sh).
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -12,6 +13,7 @@ import psycopg2
 import pytest
 import redis
 from sqlalchemy import select, text
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.db import Database
@@ -92,6 +94,12 @@ def client(app):
     return app.test_client()
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """Hashing is slow on purpose; tests hash each distinct password once."""
+    return generate_password_hash(password)
+
+
 class Factory:
     """Small builders for the objects tests need, committed to the real database."""
 
@@ -105,8 +113,10 @@ class Factory:
     def user(self, username: str = "alice", *, ws_id: str | None = "main",
              role: Role = Role.DEVELOPER, password: str = "correct horse", superadmin: bool = False):
         with self.db.session() as session:
-            user = accounts.create_user(session, username, f"{username}@example.com", password,
-                                        superadmin=superadmin)
+            user = User(username=username, email=f"{username}@example.com", is_superadmin=superadmin,
+                        password_hash=_password_hash(password))
+            session.add(user)
+            session.flush()
             if ws_id:
                 accounts.add_member(session, ws_id, user, role)
             return user
