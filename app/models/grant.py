@@ -26,8 +26,14 @@ LEVEL_RANK = {Level.READ: 1, Level.WRITE: 2, Level.ADMIN: 3}
 
 
 class TargetKind(str, Enum):
+    """What a grant is on: a folder (its ACL) or one path-addressed item (a share)."""
+
     FOLDER = "folder"
     SCRIPT = "script"
+    FLOW = "flow"
+    VARIABLE = "variable"
+    RESOURCE = "resource"
+    SCHEDULE = "schedule"
 
 
 class PrincipalKind(str, Enum):
