@@ -13,10 +13,10 @@ run: install assets  ## start web, worker and beat on http://localhost:8000
 test: system install assets services images  ## everything, against real services
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml sdk/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[test]" -e "sdk[progress]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,5 @@
 """All models, importable from one place (Alembic's autogenerate needs them loaded)."""
+from app.models.audit import AuditEvent
 from app.models.base import Base, utcnow
 from app.models.folder import Folder
 from app.models.grant import Grant, Level, PrincipalKind, TargetKind
@@ -10,6 +11,6 @@ from app.models.token import ApiToken, TokenScope
 from app.models.user import User
 from app.models.workspace import Member, Role, Workspace
 
-__all__ = ["ApiToken", "Base", "Folder", "Grant", "Group", "GroupMember", "Invitation", "Job",
+__all__ = ["ApiToken", "AuditEvent", "Base", "Folder", "Grant", "Group", "GroupMember", "Invitation", "Job",
            "JobStatus", "Level", "Member", "PrincipalKind", "Role", "Script", "TargetKind",
            "TokenScope", "User", "Workspace", "utcnow"]

@@ -14,6 +14,7 @@ from app.errors import InvalidState, NotFound
 from app.events import JobEvents
 from app.models import Job, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
+from app.services import audit
 from app.services.args import validate_args
 
 
@@ -40,6 +41,8 @@ def create_job(session: Session, script: Script, args: Any, trigger: Trigger) ->
               trigger_kind=trigger.kind, trigger_label=trigger.label, enqueued_at=utcnow())
     session.add(job)
     session.flush()
+    audit.record_for(session, actor, "job.run", script.path, job=job.id, trigger=trigger.kind,
+                     hash=script.hash)
     return job
 
 
@@ -112,6 +115,7 @@ def cancel(db: Database, events: JobEvents, actor: Actor, job_id: str) -> Job:
         error = {"kind": "canceled", "message": f"canceled by {actor.name}"}
         if not _finish_unrun(session, job_id, JobStatus.CANCELED, error):
             session.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+        audit.record_for(session, actor, "job.cancel", job.script_path, job=job_id)
     events.publish(job_id)
     with db.session() as session:
         return get(session, actor, job_id)

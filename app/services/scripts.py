@@ -13,7 +13,7 @@ from app.authz import Action, Actor, can, require, require_create
 from app.errors import Conflict, NotFound
 from app.introspection import parse_parameters
 from app.models import Script, TargetKind
-from app.services import folders
+from app.services import audit, folders
 from app.services.paths import validate_path
 
 KIND = TargetKind.SCRIPT
@@ -86,6 +86,7 @@ def _insert(session: Session, actor: Actor, path: str, draft: ScriptDraft,
                     created_by=actor.name, **draft.__dict__)
     session.add(script)
     session.flush()
+    audit.record_for(session, actor, "script.save", path, hash=digest, parent=script.parent_hash)
     return present(actor, script)
 
 
@@ -138,5 +139,6 @@ def archive(session: Session, actor: Actor, path: str) -> Script:
     script = latest(session, actor, path, Action.WRITE)
     for version in versions(session, actor, path):
         version.archived = True
+    audit.record_for(session, actor, "script.archive", path)
     return script
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationFailed
 from app.models import ApiToken, TokenScope, User, utcnow
+from app.services import audit
 
 TOKEN_PREFIX = "tm_"
 DISPLAY_PREFIX_LENGTH = 10
@@ -43,6 +44,9 @@ def create(session: Session, user: User, label: str, *, workspace_id: str | None
                      run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
     session.add(token)
     session.flush()
+    if scope != TokenScope.JOB:  # job tokens are the worker's, one per run: not user actions
+        audit.record(session, user.username, "token.create", token.prefix, workspace_id=workspace_id,
+                     label=label, scope=scope.value, run_target=token.run_target)
     return token, secret
 
 
@@ -76,4 +80,6 @@ def revoke(session: Session, user: User, token_id: int) -> ApiToken:
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         raise NotFound(f"token {token_id} not found", {"id": token_id})
     token.revoked_at = utcnow()
+    audit.record(session, user.username, "token.revoke", token.prefix, workspace_id=token.workspace_id,
+                 label=token.label)
     return token

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import runtime
-from app.services import accounts
+from app.services import accounts, audit
 from webui.blueprint import bp
 
 
@@ -32,7 +32,11 @@ def login():
         user = accounts.find_login(runtime().db.scoped, login_name, request.form.get("password", ""))
         if user is not None:
             login_user(user)
+            audit.record(runtime().db.scoped, user.username, "user.login")
+            runtime().db.scoped.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("webui.index"))
+        audit.record(runtime().db.scoped, login_name[:64] or "?", "user.login_failed")
+        runtime().db.scoped.commit()
         error = "Wrong username, email or password."
     return render_template("login.html", error=error, login_name=login_name)
 

@@ -183,9 +183,29 @@ def upgrade() -> None:
     op.create_index(op.f('ix_jobs_script_path'), 'jobs', ['script_path'], unique=False)
     op.create_index('ix_jobs_status_ping', 'jobs', ['status', 'last_ping_at'], unique=False)
     op.create_index('ix_jobs_ws_created', 'jobs', ['workspace_id', 'created_at'], unique=False)
+    op.create_table('audit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workspace_id', sa.String(length=64), nullable=True),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('action', sa.String(length=64), nullable=False),
+    sa.Column('target', sa.String(length=300), nullable=False),
+    sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('origin', sa.String(length=200), nullable=False),
+    sa.Column('created_at', app.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['workspace_id'], ['workspaces.id'], name=op.f('fk_audit_events_workspace_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    )
+    op.create_index('ix_audit_ws_created', 'audit_events', ['workspace_id', 'created_at'], unique=False)
+    op.create_index(op.f('ix_audit_events_action'), 'audit_events', ['action'], unique=False)
+    op.create_index(op.f('ix_audit_events_actor'), 'audit_events', ['actor'], unique=False)
+
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_audit_events_actor'), table_name='audit_events')
+    op.drop_index(op.f('ix_audit_events_action'), table_name='audit_events')
+    op.drop_index('ix_audit_ws_created', table_name='audit_events')
+    op.drop_table('audit_events')
     op.drop_index('ix_jobs_ws_created', table_name='jobs')
     op.drop_index('ix_jobs_status_ping', table_name='jobs')
     op.drop_index(op.f('ix_jobs_script_path'), table_name='jobs')
