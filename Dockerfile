@@ -22,6 +22,7 @@ COPY worker ./worker
 COPY flows ./flows
 COPY webui ./webui
 COPY config ./config
+COPY sdk ./sdk
 RUN python3 -m venv /opt/venv \
  && pip install --no-cache-dir . \
  && bash webui/build.sh \

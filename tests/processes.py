@@ -98,6 +98,19 @@ def worker(settings, process_logs):
     process.stop()
 
 
+NETWORKED_QUEUE = "networked"
+"""Queue of the `networked_worker`: scripts tagged with it run in jobs that can reach the API."""
+
+
+@pytest.fixture(scope="session")
+def networked_worker(settings, process_logs, server_url):
+    """A worker whose job containers share the host network, so the SDK inside reaches the server."""
+    process = start_worker(process_logs, name="networked", queue=NETWORKED_QUEUE,
+                           TASKMILL_PUBLIC_URL=server_url, TASKMILL_JOB_NETWORK="host")
+    yield process
+    process.stop()
+
+
 @pytest.fixture(scope="session")
 def server_url(settings, process_logs) -> str:
     """A gunicorn server subprocess on a free port, serving the real app."""

@@ -4,11 +4,10 @@ from sqlalchemy import select
 
 from app.models import ApiToken, Role, TokenScope
 from tests.e2e.helpers import run, save_script, wait_for
-from tests.processes import start_worker
+from tests.processes import NETWORKED_QUEUE
 
 pytestmark = pytest.mark.e2e
 
-QUEUE = "tokens"
 PROBE = '''import json, os, urllib.error, urllib.request
 
 
@@ -23,23 +22,14 @@ def main(path: str):
 '''
 
 
-@pytest.fixture(scope="module")
-def probing_worker(settings, process_logs, server_url):
-    """A worker whose jobs can reach the test server (host network), on its own queue."""
-    worker = start_worker(process_logs, name="prober", queue=QUEUE, TASKMILL_PUBLIC_URL=server_url,
-                          TASKMILL_JOB_NETWORK="host")
-    yield worker
-    worker.stop()
-
-
-def test_a_job_can_do_what_its_triggerer_can_and_no_more(client, factory, db, probing_worker):
+def test_a_job_can_do_what_its_triggerer_can_and_no_more(client, factory, db, networked_worker):
     factory.workspace("main")
     admin = factory.user("root", role=Role.ADMIN)
     alice = factory.user("alice")
     admin_auth = {"Authorization": f"Bearer {factory.token(admin)}"}
     alice_auth = {"Authorization": f"Bearer {factory.token(alice)}"}
     save_script(client, admin_auth, "u/root/secret", "bash", "echo classified\n")
-    save_script(client, alice_auth, "u/alice/probe", "python", PROBE, tag=QUEUE)
+    save_script(client, alice_auth, "u/alice/probe", "python", PROBE, tag=NETWORKED_QUEUE)
 
     # The same code, run by alice: her own script is readable, the admin's is not even visible.
     own = wait_for(client, alice_auth, run(client, alice_auth, "u/alice/probe", {"path": "u/alice/probe"}))

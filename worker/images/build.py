@@ -26,6 +26,8 @@ from worker.languages import LANGUAGES, Language
 
 CONTEXT_LABEL = "taskmill.context"
 """Image label holding the hash of the build context (and base image) it was built from."""
+SDK_PACKAGE = Path(__file__).resolve().parents[2] / "sdk" / "taskmill"
+"""The SDK's source in this repository."""
 CA_FILE = "taskmill-ca.crt"
 """The extra CA bundle in every build context; empty when `settings.ca_bundle` is unset."""
 ANSI_COLOR = re.compile(r"\x1b\[[0-9;]*m")
@@ -71,8 +73,12 @@ def _check(command: list[str]) -> None:
 
 
 def prepare_context(language: Language, settings: Settings, into: Path) -> None:
-    """Copy the language's folder into `into`, plus the CA bundle (or an empty file)."""
+    """Copy the language's folder into `into`, plus the CA bundle (or an empty file) and,
+    for languages that bundle it, the SDK package (so `import taskmill` works in jobs)."""
     shutil.copytree(language.image_dir, into, dirs_exist_ok=True)
+    if language.bundles_sdk:
+        shutil.copytree(SDK_PACKAGE, into / "sdk" / "taskmill",
+                        ignore=shutil.ignore_patterns("__pycache__"))
     ca_file = into / CA_FILE
     if settings.ca_bundle:
         shutil.copyfile(settings.ca_bundle, ca_file)

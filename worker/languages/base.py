@@ -26,6 +26,8 @@ class Language:
     """File name of the wrapper, both in `images/<name>/` and in `/opt/taskmill/`."""
     interpreter: ClassVar[tuple[str, ...]]
     """Program (and flags) that runs the wrapper inside the runner image."""
+    bundles_sdk: ClassVar[bool] = False
+    """Whether the image carries the `taskmill` SDK package (copied in as `sdk/taskmill`)."""
 
     @property
     def wrapper_path(self) -> Path:

@@ -22,6 +22,7 @@ class Python(Language):
     name = "python"
     wrapper = "wrapper.py"
     interpreter = ("python3", "-u")
+    bundles_sdk = True
 
     def local_interpreter(self) -> tuple[str, ...]:
         return this_python()
