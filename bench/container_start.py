@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import threading
 import uuid
 
@@ -33,10 +34,27 @@ def samples(settings: Settings, runs: int) -> tuple[Sample, list[Sample]]:
     cold = measure("cold `docker run --rm <python image> python3 -c pass`",
                    lambda: subprocess.run(["docker", "run", "--rm", image, "python3", "-c", "pass"],
                                           check=True, capture_output=True), runs)
-    docker = measure("DockerBackend.run, trivial main() (fresh container)",
+    docker = measure("DockerBackend.run, trivial main() (cold container)",
                      lambda: _run(DockerBackend(settings)), runs)
+    pooled = DockerBackend(settings, {"python": 2})
+    try:
+        pool_hit = measure("DockerBackend.run, trivial main() (pool hit)",
+                           lambda: _run_pool_hit(pooled), runs, before=lambda: _pool_ready(pooled))
+    finally:
+        pooled.pool.stop()
     local = measure("LocalBackend.run, trivial main() (unsandboxed)",
                     lambda: _run(LocalBackend(settings)), runs)
     bare = measure("bare `python -c pass` on the host (floor)",
                    lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), runs)
-    return cold, [cold, docker, local, bare]
+    return cold, [cold, docker, pool_hit, local, bare]
+
+
+def _pool_ready(backend: DockerBackend) -> None:
+    """Untimed: wait for the refill, as a pool sized for the load would have it ready."""
+    while len(backend.pool._ready["python"]) < 1:
+        time.sleep(0.01)
+
+
+def _run_pool_hit(backend: DockerBackend) -> None:
+    outcome = backend.run(_spec(backend.settings), lambda _text: None, threading.Event())
+    assert outcome.success and outcome.pool_hit, outcome

@@ -22,11 +22,17 @@ class Sample:
         return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure(name: str, action: Callable[[], object], runs: int, warmup: int = 2) -> Sample:
+def measure(name: str, action: Callable[[], object], runs: int, warmup: int = 2,
+            before: Callable[[], object] | None = None) -> Sample:
+    """Time `action` `runs` times after `warmup` untimed runs; `before` runs untimed each time."""
     for _ in range(warmup):
+        if before is not None:
+            before()
         action()
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)

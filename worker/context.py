@@ -12,6 +12,7 @@ from config import Settings
 from worker.executor import JobExecutor
 from worker.sandbox import make_backend
 from worker.sandbox.base import SandboxBackend
+from worker.sandbox.pool import OWNER_TTL_S, pool_owner_key
 from worker.sweeper import Sweeper
 
 
@@ -24,9 +25,13 @@ class WorkerContext:
         self._backend: SandboxBackend | None = None
 
     def backend(self) -> SandboxBackend:
+        """The backend that runs this process's jobs (with its container pool, if any)."""
         if self._backend is None:
-            self._backend = make_backend(self.settings)
+            self._backend = make_backend(self.settings, pooled=True, pool_heartbeat=self._pool_alive)
         return self._backend
+
+    def _pool_alive(self, owner: str) -> None:
+        self.events.client.set(pool_owner_key(owner), "1", ex=OWNER_TTL_S)
 
     def executor(self) -> JobExecutor:
         return JobExecutor(self.settings, self.db, self.events, self.backend())

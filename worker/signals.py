@@ -5,7 +5,7 @@ import logging
 import socket
 import threading
 
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 
 from app.workers import REPORT_TTL_S, report_runner
 
@@ -17,8 +17,9 @@ REPORT_EVERY_S = REPORT_TTL_S / 4
 @worker_ready.connect
 def _start_runner_reports(sender, **_kwargs) -> None:  # noqa: ANN001
     from worker.context import worker_context
+    from worker.sandbox import make_backend
     context = worker_context()
-    backend = context.backend()
+    backend = make_backend(context.settings)  # the parent runs no job: no pool here
     if not backend.sandboxed:
         log.warning("UNSANDBOXED: jobs run as plain processes on this host (runner %s)", backend.name)
     name = f"{sender.hostname or socket.gethostname()}"
@@ -35,3 +36,18 @@ def _report_forever(context, name: str, backend) -> None:  # noqa: ANN001
             log.warning("could not report the runner to Redis", exc_info=True)
         if stop.wait(REPORT_EVERY_S):
             return
+
+
+@worker_process_init.connect
+def _fill_the_pool(**_kwargs) -> None:
+    """Start each job process's container pool now, so its first job is already a pool hit."""
+    from worker.context import worker_context
+    worker_context().backend()
+
+
+@worker_process_shutdown.connect
+def _drain_the_pool(**_kwargs) -> None:
+    from worker.context import worker_context
+    pool = getattr(worker_context().backend(), "pool", None)
+    if pool is not None:
+        pool.stop()

@@ -14,11 +14,13 @@ from sqlalchemy import select, update
 
 from app.db import Database
 from app.events import JobEvents
-from app.models import Job, JobStatus, utcnow
+from app.models import Job, JobKind, JobStatus, utcnow
 from app.queue import JobQueue
 from app.services import tokens
 from config import Settings
+from flows.sweep import FlowSweep
 from worker.sandbox.base import SandboxBackend
+from worker.sandbox.pool import pool_owner_key
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,16 @@ class Sweeper:
         resent = self._resend_stale_queued()
         for job_id in lost + resent:
             self.events.publish(job_id)
-        return {"lost": lost, "resent": resent}
+        flows = FlowSweep(self.settings, self.db, self.events, self.queue).sweep()
+        return {"lost": lost, "resent": resent, "reaped": self._reap_orphans(), **flows}
+
+    def _reap_orphans(self) -> int:
+        try:
+            return self.backend.reap_orphans(
+                lambda owner: bool(self.events.client.exists(pool_owner_key(owner))))
+        except Exception:  # the janitor retries on the next pass
+            log.warning("could not reap orphaned pool containers", exc_info=True)
+            return 0
 
     def _settle_lost(self) -> list[str]:
         cutoff = utcnow() - timedelta(seconds=self.settings.stale_after_s)
@@ -52,7 +63,8 @@ class Sweeper:
             self._discard(job_id)
         if self.settings.lost_job_policy == "requeue":
             for job_id in ids:
-                self.queue.enqueue(job_id, self._queue_of(job_id))
+                if self._kind_of(job_id) == JobKind.SCRIPT:  # a flow step's own task re-runs it
+                    self.queue.enqueue(job_id, self._queue_of(job_id))
         return ids
 
     def _settle_one(self, session, job_id: str, cutoff) -> None:
@@ -72,6 +84,10 @@ class Sweeper:
         except Exception:  # the job is settled either way; a leftover is logged, not fatal
             log.warning("could not remove what lost job %s left behind", job_id, exc_info=True)
 
+    def _kind_of(self, job_id: str) -> JobKind:
+        with self.db.session() as session:
+            return session.get(Job, job_id).kind
+
     def _queue_of(self, job_id: str) -> str:
         with self.db.session() as session:
             return session.get(Job, job_id).queue
@@ -80,7 +96,7 @@ class Sweeper:
         cutoff = utcnow() - timedelta(seconds=self.settings.requeue_queued_after_s)
         with self.db.session() as session:
             stale = list(session.execute(select(Job.id, Job.queue).where(
-                Job.status == JobStatus.QUEUED, Job.enqueued_at < cutoff)))
+                Job.status == JobStatus.QUEUED, Job.enqueued_at < cutoff, Job.kind == JobKind.SCRIPT)))
             session.execute(update(Job).where(Job.id.in_([i for i, _ in stale]))
                             .values(enqueued_at=utcnow()))
         for job_id, queue in stale:

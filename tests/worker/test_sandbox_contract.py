@@ -206,8 +206,7 @@ def test_network_none_has_only_loopback(run, docker_backend):
 
 @pytest.mark.docker
 def test_containers_drop_privileges_and_carry_labels(limits):
-    spec = RunSpec("job-1", "python", "", {}, limits(memory_mb=64), {"A": "1"})
-    config = container_config(spec, get_language("python"), "image")
+    config = container_config(get_language("python"), "image", limits(memory_mb=64), {"taskmill.job": "job-1"})
     assert config["cap_drop"] == ["ALL"] and config["security_opt"] == ["no-new-privileges"]
     assert config["mem_limit"] == config["memswap_limit"] == "64m"
     assert config["labels"] == {"taskmill.job": "job-1", "taskmill.managed": "1"}

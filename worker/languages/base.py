@@ -51,6 +51,15 @@ class Language:
         """Host program that runs the wrapper; the image's interpreter by default."""
         return self.interpreter
 
+    def end_marker(self, spec: RunSpec) -> bytes | None:
+        """Bytes the wrapper writes on stderr once its output is complete, or None if it
+        does not (the backend then reads until the container's streams close)."""
+        return None
+
+    def completed_status(self, stdout: bytes) -> int:
+        """The exit status the wrapper is about to return, once its end marker was seen."""
+        return 0
+
     def envelope(self, spec: RunSpec) -> bytes:
         """The bytes written to the wrapper's stdin: the code and the arguments."""
         raise NotImplementedError

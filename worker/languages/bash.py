@@ -1,6 +1,7 @@
 """Bash jobs: a script run with the job's args as positional parameters.
 
-Envelope: NUL-terminated fields (argument count, script, then each argument), so the wrapper
+Envelope: NUL-terminated fields (argument count, script, each argument, variable count, each
+`NAME=value` environment variable), so the wrapper
 parses it with `read -d ''` and needs neither jq nor EOF. Result: the last line the script
 printed on stdout, as JSON when it parses, else as a string; null when it printed nothing.
 """
@@ -21,7 +22,9 @@ class Bash(Language):
     interpreter = ("bash",)
 
     def envelope(self, spec: RunSpec) -> bytes:
-        fields = [str(len(spec.args)), spec.code, *map(_as_text, spec.args.values())]
+        variables = [f"{name}={value}" for name, value in spec.env.items()]
+        fields = [str(len(spec.args)), spec.code, *map(_as_text, spec.args.values()),
+                  str(len(variables)), *variables]
         if any("\0" in field for field in fields):
             raise ValueError("bash scripts and arguments cannot contain NUL characters")
         return b"".join(field.encode() + b"\0" for field in fields)

@@ -1,6 +1,6 @@
 """Python jobs: `main(**args)` in a module, its return value as the JSON result.
 
-Envelope: one JSON line `{"code": ..., "args": {...}}`. Result channel: one JSON frame,
+Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}}`. Result channel: one JSON frame,
 `{"ok": true, "result": ...}` or `{"ok": false, "error": {"name", "message", "traceback"}}`
 (see `images/python/wrapper.py`).
 """
@@ -27,8 +27,18 @@ class Python(Language):
     def local_interpreter(self) -> tuple[str, ...]:
         return this_python()
 
+    def end_marker(self, spec: RunSpec) -> bytes:
+        # Derived from the job id, so each run has its own and a job cannot end another's.
+        return f"\x00taskmill-end-{spec.job_id}\x00".encode()
+
     def envelope(self, spec: RunSpec) -> bytes:
-        return (json.dumps({"code": spec.code, "args": spec.args}) + "\n").encode()
+        envelope = {"code": spec.code, "args": spec.args, "env": spec.env,
+                    "end_marker": self.end_marker(spec).decode()}
+        return (json.dumps(envelope) + "\n").encode()
+
+    def completed_status(self, stdout: bytes) -> int:
+        frame = _read_frame(stdout)
+        return 0 if frame is not None and frame.get("ok") else 1
 
     def outcome(self, exit_code: int, stdout: bytes) -> RunOutcome:
         frame = _read_frame(stdout)

@@ -47,8 +47,12 @@ def docker_available(settings: Settings) -> bool:
         client.close()
 
 
-def make_backend(settings: Settings) -> SandboxBackend:
-    """The backend `settings.sandbox` asks for (see the module docstring for `auto`)."""
+def make_backend(settings: Settings, *, pool_heartbeat: Callable[[str], None] | None = None,
+                 pooled: bool = False) -> SandboxBackend:
+    """The backend `settings.sandbox` asks for (see the module docstring for `auto`).
+
+    `pooled` (for processes that run jobs) gives the Docker backend its container pool.
+    """
     choice = settings.sandbox
     if choice == "auto":
         choice = DockerBackend.name if docker_available(settings) else LocalBackend.name
@@ -56,6 +60,8 @@ def make_backend(settings: Settings) -> SandboxBackend:
             log.warning("no Docker engine with runner images at %s: jobs run UNSANDBOXED as "
                         "host processes (build them: python -m worker.images.build)",
                         settings.docker_url)
+    if choice == DockerBackend.name and pooled and settings.pool_size_map:
+        return DockerBackend(settings, settings.pool_size_map, pool_heartbeat)
     return BACKENDS[choice](settings)
 
 

@@ -59,6 +59,7 @@ class RunOutcome:
     message: str | None = None
     traceback: str | None = None
     exit_code: int | None = None
+    pool_hit: bool = False  # the container came ready from the pool (no start on the job's time)
 
     @classmethod
     def ok(cls, result: Any, exit_code: int | None = 0) -> "RunOutcome":
@@ -91,4 +92,8 @@ class SandboxBackend(Protocol):
 
     def discard(self, job_id: str) -> None:
         """Remove what a run of `job_id` left behind when its worker died mid-run."""
+        ...
+
+    def reap_orphans(self, owner_alive: Callable[[str], bool]) -> int:
+        """Remove pooled containers whose owning worker process is gone; returns how many."""
         ...

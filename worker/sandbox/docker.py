@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+import time
+from dataclasses import replace
+from typing import Any, Callable
 
 import docker
 from docker.errors import APIError, NotFound
@@ -20,9 +22,10 @@ from config import Settings
 # A module import, not `from ... import`: worker.languages imports worker.sandbox.base,
 # so either package may be the one still initializing when the other needs it.
 import worker.languages as languages
-from worker.sandbox.base import OutputCallback, RunOutcome, RunSpec
-from worker.sandbox.supervision import (LogStream, ResultBuffer, Watchdog, final_outcome,
-                                        sandbox_failure)
+from worker.sandbox.base import Limits, OutputCallback, RunOutcome, RunSpec
+from worker.sandbox.pool import OWNER_TTL_S, POOL_LABEL, ContainerPool, Started, discard
+from worker.sandbox.supervision import (EndMarker, LogStream, ResultBuffer, Watchdog,
+                                        final_outcome, sandbox_failure)
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +38,14 @@ KILLED_BY_SIGKILL = 137
 """Exit status of a process killed with SIGKILL (128 + 9), e.g. by the OOM killer."""
 
 
-def container_config(spec: RunSpec, language: languages.Language,
-                     image: str) -> dict[str, Any]:
-    """Keyword arguments of `containers.create` for one job."""
-    limits = spec.limits
+def container_config(language: languages.Language, image: str, limits: Limits,
+                     labels: dict[str, str]) -> dict[str, Any]:
+    """Keyword arguments of `containers.create` for one job's container."""
     memory = f"{limits.memory_mb}m"
     return dict(
         image=image, command=language.image_command(), user=RUNNER_USER,
-        environment=dict(spec.env), stdin_open=True,
-        labels={JOB_LABEL: spec.job_id, MANAGED_LABEL: "1"},
+        stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
+        labels={**labels, MANAGED_LABEL: "1"},
         # exec on /tmp: compiled languages run the binary they build there.
         read_only=True, tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
         mem_limit=memory, memswap_limit=memory, nano_cpus=int(limits.cpus * 1e9),
@@ -52,16 +54,29 @@ def container_config(spec: RunSpec, language: languages.Language,
     )
 
 
+def default_limits(settings: Settings) -> Limits:
+    """The limits of a job that sets none of its own (all a pooled container can serve)."""
+    return Limits(timeout_s=settings.job_timeout_s, memory_mb=settings.job_memory_mb,
+                  cpus=settings.job_cpus, pids=settings.job_pids, network=settings.job_network,
+                  tmpfs_mb=settings.job_tmpfs_mb)
+
+
 class DockerBackend:
-    """Runs each job in its own container; one Docker client per backend instance."""
+    """Runs each job in its own container; one Docker client per backend instance.
+
+    With `pool_sizes`, a ContainerPool keeps started containers ready per language; a job
+    with the default limits takes one (a pool hit) instead of starting one cold.
+    """
 
     name = "docker"
     sandboxed = True
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, pool_sizes: dict[str, int] | None = None,
+                 heartbeat: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self._client: docker.DockerClient | None = None
         self._client_lock = threading.Lock()
+        self.pool = ContainerPool(pool_sizes, self._start_pooled, heartbeat) if pool_sizes else None
 
     @property
     def client(self) -> docker.DockerClient:
@@ -73,45 +88,101 @@ class DockerBackend:
 
     def run(self, spec: RunSpec, on_output: OutputCallback,
             cancel: threading.Event) -> RunOutcome:
-        container = None
+        started = None
         try:
             language = languages.get_language(spec.language)
             envelope = language.envelope(spec)
-            config = container_config(spec, language, self.settings.image_for(language.name))
-            container = self.client.containers.create(**config)
-            return self._supervise(container, spec, language, envelope, on_output, cancel)
+            started = self._take(spec) or self._start(language, spec.limits, {JOB_LABEL: spec.job_id})
+            outcome = self._supervise(started, spec, language, envelope, on_output, cancel)
+            outcome.pool_hit = started.pooled
+            return outcome
         except Exception as exc:  # a backend reports failures as outcomes, never raises
             return sandbox_failure(exc)
         finally:
-            if container is not None:
-                _remove(container)
+            if started is not None:
+                discard(started)
 
     def discard(self, job_id: str) -> None:
         """Remove the container of a job whose worker died (found by its label)."""
-        for container in self.client.containers.list(all=True, filters={"label": f"{JOB_LABEL}={job_id}"}):
+        for container in self._list({"label": f"{JOB_LABEL}={job_id}"}):
             _remove(container)
 
-    def _supervise(self, container: Container, spec: RunSpec,
-                   language: languages.Language, envelope: bytes, on_output: OutputCallback,
-                   cancel: threading.Event) -> RunOutcome:
+    def reap_orphans(self, owner_alive: Callable[[str], bool]) -> int:
+        """Remove pooled containers (idle or busy) of worker processes that stopped beating.
+
+        A container younger than the owner key's lifetime is left alone: its owner may not
+        have written its first heartbeat yet.
+        """
+        reaped, cutoff = 0, time.time() - OWNER_TTL_S
+        for container in self._list({"label": POOL_LABEL}):
+            owner = (container.attrs.get("Labels") or {}).get(POOL_LABEL, "")
+            if container.attrs.get("Created", 0) < cutoff and not owner_alive(owner):
+                _remove(container)
+                reaped += 1
+        return reaped
+
+    def _list(self, filters: dict[str, str]) -> list[Container]:
+        # sparse: no inspect per container, so one vanishing meanwhile cannot fail the listing
+        return self.client.containers.list(all=True, sparse=True, filters=filters)
+
+    def _take(self, spec: RunSpec) -> Started | None:
+        if self.pool is None or replace(spec.limits, timeout_s=0) != replace(
+                default_limits(self.settings), timeout_s=0):
+            return None
+        while (started := self.pool.take(spec.language)) is not None:
+            if _running(started.container):
+                return started
+            discard(started)  # died while waiting (engine restart, OOM, removed by hand)
+        return None
+
+    def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str]) -> Started:
+        image = self.settings.image_for(language.name)
+        container = self.client.containers.create(**container_config(language, image, limits, labels))
+        try:
+            # Attach before start: output printed right away is not missed.
+            sock = self.client.api.attach_socket(
+                container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            container.start()
+        except Exception:
+            _remove(container)
+            raise
+        return Started(container, sock)
+
+    def _start_pooled(self, language_name: str, labels: dict[str, str]) -> Started:
+        return self._start(languages.get_language(language_name), default_limits(self.settings), labels)
+
+    def _supervise(self, started: Started, spec: RunSpec, language: languages.Language,
+                   envelope: bytes, on_output: OutputCallback, cancel: threading.Event) -> RunOutcome:
+        container, sock = started.container, started.sock
         logs = LogStream(on_output)
         result = ResultBuffer(self.settings.max_result_bytes)
-        # Attach before start: output printed right away is not missed.
-        sock = self.client.api.attach_socket(
-            container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
-        try:
-            container.start()
-            with Watchdog(spec.limits.timeout_s, cancel, lambda: _kill(container)) as watchdog:
-                _raw(sock).sendall(envelope)
-                for stream, data in frames_iter(sock, tty=False):
-                    (result if stream == STDOUT else logs).feed(data)
+        end = EndMarker(language.end_marker(spec))
+        with Watchdog(spec.limits.timeout_s, cancel, lambda: _kill(container)) as watchdog:
+            _raw(sock).sendall(envelope)
+            for stream, data in frames_iter(sock, tty=False):
+                if stream == STDOUT:
+                    result.feed(data)
+                else:
+                    logs.feed(end.filter(data))
+                if end.seen and result.complete_line:
+                    break  # all output is in: no need to wait for the container to stop
+            logs.feed(end.flush())
+            if end.seen and result.complete_line:
+                exit_code = language.completed_status(result.getvalue())
+            else:
                 exit_code = container.wait()["StatusCode"]
-        finally:
-            sock.close()
         logs.close()
         return final_outcome(language, spec.limits, verdict=watchdog.verdict,
                              exit_code=exit_code, result=result,
-                             oom_killed=_oom_killed(container, exit_code, result))
+                             oom_killed=exit_code != 0 and _oom_killed(container, exit_code, result))
+
+
+def _running(container: Container) -> bool:
+    try:
+        container.reload()
+    except Exception:
+        return False
+    return container.status == "running"
 
 
 def _raw(sock: Any) -> Any:

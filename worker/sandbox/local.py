@@ -20,7 +20,7 @@ from config import Settings
 # so either package may be the one still initializing when the other needs it.
 import worker.languages as languages
 from worker.sandbox.base import OutputCallback, RunOutcome, RunSpec
-from worker.sandbox.supervision import (LogStream, ResultBuffer, Watchdog, final_outcome,
+from worker.sandbox.supervision import (EndMarker, LogStream, ResultBuffer, Watchdog, final_outcome,
                                         sandbox_failure)
 
 CHUNK_BYTES = 64 * 1024
@@ -39,6 +39,10 @@ class LocalBackend:
     def discard(self, job_id: str) -> None:
         """Nothing to find: a local run's process tree is not tracked beyond its worker."""
 
+    def reap_orphans(self, owner_alive) -> int:  # noqa: ANN001
+        """No pool, nothing to reap."""
+        return 0
+
     def run(self, spec: RunSpec, on_output: OutputCallback,
             cancel: threading.Event) -> RunOutcome:
         try:
@@ -54,6 +58,7 @@ class LocalBackend:
                 cancel: threading.Event) -> RunOutcome:
         logs = LogStream(on_output)
         result = ResultBuffer(self.settings.max_result_bytes)
+        end = EndMarker(language.end_marker(spec))  # a local process exits fast: only strip it
         process = subprocess.Popen(
             language.local_command(), cwd=workdir, env=job_environment(spec, workdir),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -65,7 +70,8 @@ class LocalBackend:
                                           daemon=True)
                 reader.start()
                 _send(process.stdin, envelope)
-                _pump(process.stderr, logs.feed)
+                _pump(process.stderr, lambda data: logs.feed(end.filter(data)))
+                logs.feed(end.flush())
                 reader.join()
                 exit_code = _exit_status(process.wait())
         finally:

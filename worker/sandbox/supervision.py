@@ -38,6 +38,38 @@ class LogStream:
             self._on_output(text)
 
 
+class EndMarker:
+    """Watches the log stream for the wrapper's end-of-output marker and strips it.
+
+    The wrapper writes the marker on stderr after the result frame and after flushing every
+    log line; stderr is one ordered pipe, so once the marker is seen nothing more will come,
+    and the backend need not wait for the container to stop before answering.
+    """
+
+    def __init__(self, marker: bytes | None) -> None:
+        self.marker = marker
+        self.seen = False
+        self._held = b""
+
+    def filter(self, data: bytes) -> bytes:
+        """The log bytes to pass on: everything but the marker (held back while ambiguous)."""
+        if not self.marker or self.seen:
+            return data
+        data, self._held = self._held + data, b""
+        at = data.find(self.marker)
+        if at >= 0:
+            self.seen = True
+            return data[:at] + data[at + len(self.marker):]
+        keep = max((n for n in range(1, len(self.marker)) if data.endswith(self.marker[:n])), default=0)
+        if keep:
+            data, self._held = data[:-keep], data[-keep:]
+        return data
+
+    def flush(self) -> bytes:
+        held, self._held = self._held, b""
+        return held
+
+
 class ResultBuffer:
     """Collects the result channel up to `limit` bytes; past it, drains and drops the rest."""
 
@@ -54,6 +86,11 @@ class ResultBuffer:
     @property
     def too_large(self) -> bool:
         return self.size > self.limit
+
+    @property
+    def complete_line(self) -> bool:
+        """The frame so far ends with a newline (a one-line frame is then complete)."""
+        return bool(self._chunks) and not self.too_large and self._chunks[-1].endswith(b"\n")
 
     def getvalue(self) -> bytes:
         return b"".join(self._chunks)

@@ -2,7 +2,8 @@
 # Taskmill's Bash job wrapper: runs in the runner image and, unsandboxed, on the host.
 #
 # Reads the job envelope from stdin: NUL-terminated fields "argument count, script,
-# argument 1 .. argument N" (pure bash can parse that; no jq, no need for EOF). Runs the
+# argument 1 .. argument N, variable count, NAME=value 1 .. NAME=value M" (pure bash can parse
+# that; no jq, no need for EOF). The variables are exported for the script. Runs the
 # script with the arguments as $1..$N. Everything the script prints goes to stderr (the job's
 # logs); afterwards the last line it printed on stdout is written to stdout (the result
 # channel). The exit status is the script's.
@@ -19,6 +20,11 @@ args=()
 for ((i = 0; i < count; i++)); do
   IFS= read -r -d '' arg || fail "the envelope lacks argument $((i + 1))"
   args+=("$arg")
+done
+IFS= read -r -d '' env_count || fail "the envelope has no variable count"
+for ((i = 0; i < env_count; i++)); do
+  IFS= read -r -d '' assignment || fail "the envelope lacks variable $((i + 1))"
+  export "${assignment?}"
 done
 exec </dev/null  # a script reading stdin gets EOF instead of waiting for the timeout
 

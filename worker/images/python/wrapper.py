@@ -1,6 +1,8 @@
 """Taskmill's Python job wrapper: runs in the runner image and, unsandboxed, on the host.
 
-Reads one JSON line `{"code": ..., "args": {...}}` from stdin, imports the code as a module
+Reads one JSON line `{"code": ..., "args": {...}, "env": {...}}` from stdin, sets the job's
+environment variables (they come with the job, so a container started before the job was
+known can still serve it), imports the code as a module
 from a fresh directory under $TMPDIR (default /tmp), calls `main(**args)` and writes exactly
 one JSON frame to the original stdout:
     {"ok": true, "result": ...}
@@ -72,6 +74,7 @@ def error_frame(error):
 
 def run_job(envelope):
     """(exit status, frame as JSON text): main's result, or the error that stopped it."""
+    os.environ.update(envelope.get("env") or {})
     try:
         module = load_script(envelope["code"])
         main = getattr(module, "main", None)
@@ -105,7 +108,12 @@ def main():
     envelope = read_envelope()
     try:
         status, frame = run_job(envelope)
+        sys.stdout.flush()
+        sys.stderr.flush()
         channel.write(frame + "\n")
+        channel.flush()
+        # After every log line and the frame: tells the worker the output is complete.
+        os.write(2, envelope.get("end_marker", "").encode())
     except SystemExit as exc:
         status = exit_status(exc.code)
     channel.flush()
