@@ -24,12 +24,15 @@ install: $(STAMP)
 system:  ## Debian packages the tests need (chromium, docker.io, debootstrap, postgres, redis)
 	bash scripts/install-system.sh
 
-assets:  ## bundle the dashboard's JavaScript (CodeMirror 6) with esbuild
+assets:  ## bundle the dashboard's JavaScript (CodeMirror 6) with esbuild; install the TS parser
 	bash webui/build.sh
+	bash app/introspection/ts/install.sh
 
 services:  ## start Postgres, Redis and dockerd when they are down
 	bash scripts/services.sh
 
+# Images trust the host's CA bundle unless told otherwise (npm and apt behind a TLS proxy).
+images: export TASKMILL_CA_BUNDLE ?= $(wildcard /etc/ssl/certs/ca-certificates.crt)
 images: install  ## build the runner images (no registry needed)
 	$(PY) -m worker.images.build
 
@@ -41,4 +44,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) webui/node_modules webui/static/dist var
+	rm -rf $(VENV) webui/node_modules webui/static/dist var app/introspection/ts/node_modules

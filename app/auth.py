@@ -19,7 +19,8 @@ from app.services import tokens
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RUN_SCOPE_ENDPOINTS = frozenset({"jobs.run_by_path", "jobs.run_by_hash", "jobs.run_wait_result",
                                  "jobs.get_job", "jobs.get_logs", "jobs.stream_job",
-                                 "account.whoami"})
+                                 "jobs.run_flow_by_path", "jobs.run_flow_wait_result",
+                                 "flow_runs.get_steps", "account.whoami"})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,18 @@ def _create_admin(args: argparse.Namespace) -> None:
           else "users exist already; nothing done")
 
 
+def _rotate_keys(_args: argparse.Namespace) -> None:
+    from app.crypto import secret_box
+    from app.db import Database
+    from app.services import variables, webhooks
+    settings = load_settings()
+    with Database(settings.resolved_database_url()).session() as session:
+        count = variables.rotate_all(session, secret_box(settings))
+        count += webhooks.rotate_all(session, secret_box(settings))
+    print(f"re-encrypted {count} secret(s) with the first of TASKMILL_ENCRYPTION_KEYS; "
+          "older keys may now be dropped")
+
+
 def _run(args: argparse.Namespace) -> None:
     from app.launcher import EmbeddedLauncher
     EmbeddedLauncher(load_settings(), web_only=args.web_only).run()
@@ -50,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", default="admin@localhost")
     admin.add_argument("--password", default="")
     admin.set_defaults(handler=_create_admin)
+    commands.add_parser("rotate-keys", help="re-encrypt every secret with the newest encryption key"
+                        ).set_defaults(handler=_rotate_keys)
     return parser
 
 

@@ -57,3 +57,21 @@ class QueueUnavailable(TaskmillError):
 
     status = 503
     code = "queue_unavailable"
+
+
+class BadSignature(Unauthorized):
+    """A signed webhook's request has no signature, or one that does not match its body."""
+
+    code = "bad_signature"
+
+
+class StaleSignature(Unauthorized):
+    """A signed webhook's request carries a timestamp outside the replay window."""
+
+    code = "stale_signature"
+
+
+class Replayed(Conflict):
+    """A signed webhook's request was already accepted once."""
+
+    code = "replayed"

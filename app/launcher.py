@@ -22,6 +22,10 @@ UNSANDBOXED_WARNING = ("UNSANDBOXED: no Docker engine with runner images is reac
                        "Build the images (make images) and start Docker for isolation.")
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class EmbeddedLauncher:
     def __init__(self, settings: Settings, web_only: bool = False) -> None:
         self.settings = settings
@@ -30,6 +34,8 @@ class EmbeddedLauncher:
         self._redis = None
 
     def run(self) -> None:
+        # SIGTERM (a service manager, `kill`) stops the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         env = self._prepare()
         try:
             if not self.web_only:

@@ -65,6 +65,11 @@ class Settings:
     job_network: str = "none"
     """Docker network mode of job containers; `none` until a script needs the network."""
     job_tmpfs_mb: int = 64
+    isolation: str = "container"
+    """This worker group's default for scripts that choose none: `container` or `warm`."""
+    warm_max_jobs: int = 100
+    warm_max_age_s: float = 300.0
+    """A warm container is recycled after this many jobs or seconds (or any failed job)."""
     pool_sizes: str = "python=2,bash=1"
     """Started containers kept ready per language by each worker process (`lang=n,...`);
     empty turns the pool off. Idle containers cost a few MB each."""
@@ -137,6 +142,8 @@ class Settings:
         if self.lost_job_policy not in LOST_JOB_POLICIES:
             raise SettingsError(f"TASKMILL_LOST_JOB_POLICY must be one of {LOST_JOB_POLICIES}")
         self.pool_size_map  # raises on a malformed value
+        if self.isolation not in ("container", "warm"):
+            raise SettingsError("TASKMILL_ISOLATION must be container or warm")
         if self.profile == "production":
             missing = [n for n in ("database_url", "redis_url", "secret_key", "encryption_keys")
                        if not getattr(self, n)]

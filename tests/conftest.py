@@ -48,6 +48,8 @@ def test_env(tmp_path_factory: pytest.TempPathFactory | None = None, **extra: st
         "TASKMILL_DATABASE_URL": f"{base.replace('postgresql://', 'postgresql+psycopg2://')}/{TEST_DB}",
         "TASKMILL_REDIS_URL": TEST_REDIS,
         "TASKMILL_SECRET_KEY": "test-secret-key",
+        # One key for the test process and its servers and workers, so each decrypts the others' secrets.
+        "TASKMILL_ENCRYPTION_KEYS": "dGFza21pbGwgdGVzdCBzdWl0ZSBmZXJuZXQga2V5ISE=",
         # CI must exercise real containers; elsewhere a machine without Docker falls back.
         "TASKMILL_SANDBOX": "docker" if is_ci() else os.environ.get("TASKMILL_SANDBOX", "auto"),
     }

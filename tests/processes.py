@@ -78,7 +78,7 @@ def start_server(log_dir: Path, **env: str) -> tuple[Process, str]:
         try:
             if requests.get(f"{url}/api/openapi.json", timeout=2).status_code == 200:
                 return server, url
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or still importing the app
             pass
         if server.proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"server did not start:\n{server.output()[-3000:]}")

@@ -10,7 +10,11 @@ from flask import Flask
 from app.extensions import login_manager
 from webui import filters
 from webui.blueprint import bp
-from webui.views import auth, jobs, scripts, tokens  # noqa: F401  (routes attach to `bp`)
+from webui.views import audit, auth, jobs, scripts, tokens  # noqa: F401  (routes attach to `bp`)
+from webui.views import folders, groups, invitations, members  # noqa: F401
+from webui.views import resource_types, resources, variables  # noqa: F401
+from webui.views import schedules, webhooks  # noqa: F401
+from webui.views import flows  # noqa: F401
 
 
 def init_webui(app: Flask) -> None:
@@ -20,3 +24,4 @@ def init_webui(app: Flask) -> None:
     login_manager.login_message_category = "info"
     filters.register(app)
     app.register_blueprint(bp)
+    app.register_blueprint(flows.approval_bp)

@@ -17,8 +17,8 @@ from app.services import accounts
 bp = Blueprint("webui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/ui/static")
 
-PUBLIC_ENDPOINTS = frozenset({"webui.login", "webui.static"})
-"""Endpoints served without a session: the login page and the assets it needs."""
+PUBLIC_ENDPOINTS = frozenset({"webui.login", "webui.static", "webui.invite"})
+"""Endpoints served without a session: the login page, invitation links and the assets they need."""
 LAST_WORKSPACE_KEY = "webui_workspace"
 """Session key of the workspace last visited, so /tokens can link back to it."""
 
@@ -47,13 +47,15 @@ def _remember_workspace(_endpoint: str | None, values: dict[str, Any] | None) ->
 
 @bp.context_processor
 def _layout_context() -> dict[str, Any]:
-    """Values base.html needs on every page: workspaces, the current one, the banner flag."""
+    """Values base.html needs on every page: workspaces, the current one and the user's role
+    in it (to show admin links), the banner flag."""
     if not current_user.is_authenticated:
         return {"unsandboxed": False}
     workspaces = accounts.workspaces_of(runtime().db.scoped, current_user)
     wanted = (request.view_args or {}).get("ws") or session.get(LAST_WORKSPACE_KEY)
     current = next((w for w in workspaces if w.id == wanted), workspaces[0] if workspaces else None)
-    return {"workspaces": workspaces, "nav_workspace": current,
+    role = actor_or_404(current.id).role.value if current else None
+    return {"workspaces": workspaces, "nav_workspace": current, "nav_role": role,
             "unsandboxed": workers.any_unsandboxed(runtime().events.client)}
 
 

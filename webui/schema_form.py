@@ -14,6 +14,8 @@ Schema = dict[str, Any]
 KINDS_BY_TYPE = {"string": "string", "integer": "integer", "number": "number",
                  "boolean": "boolean", "array": "json", "object": "json"}
 """JSON Schema type → input kind; anything else (unions, no type) is free JSON (`any`)."""
+RESOURCE_FORMAT = "resource-"
+"""`"format": "resource-<type>"` marks a parameter that takes a resource of that type."""
 
 
 @dataclass
@@ -22,7 +24,7 @@ class FormField:
 
     name: str
     kind: str
-    """string, integer, number, boolean, enum, json (array/object) or any."""
+    """string, integer, number, boolean, enum, json (array/object), resource or any."""
     required: bool = False
     nullable: bool = False
     description: str = ""
@@ -36,6 +38,8 @@ class FormField:
     input_type: str = "text"
     """HTML input type for string kinds (text, date)."""
     placeholder: str = ""
+    resource_type: str = ""
+    """For resources: the type whose resources the picker offers (as `$res:<path>` values)."""
 
 
 def _types(schema: Schema) -> tuple[str | None, bool]:
@@ -71,12 +75,26 @@ def _prefill(item: FormField, schema: Schema, json_type: str | None) -> None:
         item.value = str(default)
 
 
+def _resource_type(schema: Schema) -> str:
+    fmt = schema.get("format")
+    return fmt[len(RESOURCE_FORMAT):] if isinstance(fmt, str) and fmt.startswith(RESOURCE_FORMAT) else ""
+
+
+def _kind(schema: Schema, json_type: str | None) -> str:
+    if _resource_type(schema):
+        return "resource"
+    return "enum" if "enum" in schema else KINDS_BY_TYPE.get(json_type or "", "any")
+
+
 def _build(name: str, schema: Schema, required: bool) -> FormField:
     json_type, nullable = _types(schema)
-    kind = "enum" if "enum" in schema else KINDS_BY_TYPE.get(json_type or "", "any")
+    kind, resource_type = _kind(schema, json_type), _resource_type(schema)
+    label = "" if kind == "enum" else _type_label(kind, json_type)
+    if resource_type:
+        label = f"{resource_type} resource"
     item = FormField(name=name, kind=kind, required=required, nullable=nullable,
-                     description=schema.get("description", ""),
-                     type_label="" if kind == "enum" else _type_label(kind, json_type))
+                     description=schema.get("description", ""), type_label=label,
+                     resource_type=resource_type)
     _prefill(item, schema, json_type)
     if schema.get("format") == "date":
         item.input_type = "date"

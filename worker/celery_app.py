@@ -7,6 +7,8 @@ from kombu import Queue
 from config import Settings
 
 SWEEP_TASK = "taskmill.sweep"
+BEAT_LOCK_TIMEOUT_S = 30
+"""A beat that dies without releasing RedBeat's lock is replaced by a waiting one this late."""
 
 
 def celery_url(redis_url: str) -> str:
@@ -18,7 +20,7 @@ def celery_url(redis_url: str) -> str:
 
 def make_celery(settings: Settings) -> Celery:
     url = celery_url(settings.redis_url)
-    celery = Celery("taskmill", broker=url, backend=url, include=["worker.tasks", "worker.signals"])
+    celery = Celery("taskmill", broker=url, backend=url, include=["worker.tasks", "worker.signals", "flows.tasks"])
     celery.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,  # a killed worker's message goes back to the queue
@@ -29,7 +31,9 @@ def make_celery(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout_s},
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
-        beat_scheduler="redbeat.RedBeatScheduler",
+        beat_scheduler="worker.beat:TaskmillScheduler",
+        beat_max_loop_interval=settings.beat_interval_s,
+        redbeat_lock_timeout=BEAT_LOCK_TIMEOUT_S,
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix="taskmill:redbeat:",
         redbeat_redis_options={},  # the broker's visibility timeout is not a Redis client option

@@ -37,7 +37,9 @@ class WorkerContext:
         return JobExecutor(self.settings, self.db, self.events, self.backend())
 
     def sweeper(self) -> Sweeper:
-        return Sweeper(self.settings, self.db, self.events, self.queue, self.backend())
+        # The janitor needs no pool: reuse this process's backend if it has one, else a plain one.
+        backend = self._backend or make_backend(self.settings)
+        return Sweeper(self.settings, self.db, self.events, self.queue, backend)
 
 
 _context: WorkerContext | None = None

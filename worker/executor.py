@@ -1,4 +1,5 @@
-"""The job executor: claim → load → run in the sandbox → store. One object per job run.
+"""The job executor: claim → load → resolve references → run in the sandbox → store.
+One object per job run.
 
 Idempotent by construction: the claim is an atomic `queued → running` transition, so a
 redelivered or duplicated message for a job that is already running or finished does
@@ -15,20 +16,25 @@ from typing import Any
 
 from sqlalchemy import update
 
+from app.crypto import secret_box
 from app.db import Database
+from app.errors import TaskmillError
 from app.events import JobEvents
 from app.introspection import run_args
 from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
-from app.services import tokens
+from app.services import resolve, state, tokens
 from config import Settings
 from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
+from worker.redaction import Redactor, redacted_logging
 from worker.sandbox.base import FailureKind, Limits, RunOutcome, RunSpec, SandboxBackend
 
 log = logging.getLogger(__name__)
 
 JOB_TOKEN_GRACE_S = 60
 """A job token outlives the job's timeout by this much, in case its revocation is missed."""
+RESOLUTION_FAILURE = "resolution"
+"""Error kind of a job that never ran: a `$var:`/`$res:` its runner may not read, or none such."""
 
 
 class JobExecutor:
@@ -38,33 +44,57 @@ class JobExecutor:
 
     def execute(self, job_id: str) -> None:
         """Run the job if it is still queued; otherwise return without touching it."""
-        spec = self._claim(job_id)
-        if spec is None:
+        if not self._claim(job_id):
             log.info("job %s is not queued any more; message ignored", job_id)
             return
         self.events.publish(job_id)
         started = time.monotonic()
-        sink, cancel = LogSink(self.settings.max_log_bytes), threading.Event()
-        with Heartbeat(self.db, self.events, job_id, sink, cancel, self.settings.heartbeat_s):
+        try:
+            spec, redactor = self._prepare(job_id)
+        except TaskmillError as exc:  # nothing runs with a reference left unresolved
+            self._finish(job_id, _unresolved(exc), int((time.monotonic() - started) * 1000))
+            self.events.publish(job_id)
+            return
+        sink, cancel = LogSink(self.settings.max_log_bytes, redactor), threading.Event()
+        with redacted_logging(redactor), Heartbeat(self.db, self.events, job_id, sink, cancel,
+                                                   self.settings.heartbeat_s):
             outcome = self._run(spec, sink, cancel)
-        self._store(job_id, outcome, int((time.monotonic() - started) * 1000))
+            sink.finish()
+        self._store(job_id, outcome, int((time.monotonic() - started) * 1000), redactor)
         self.events.publish(job_id)
 
-    def _claim(self, job_id: str) -> RunSpec | None:
+    def _claim(self, job_id: str) -> bool:
+        """The atomic `queued → running` step; False when the job is not queued (any more)."""
         with self.db.session() as session:
             claimed = session.execute(
                 update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
                 .values(status=JobStatus.RUNNING, started_at=utcnow(), last_ping_at=utcnow(),
                         worker=socket.gethostname(), runner=self.backend.name))
-            if claimed.rowcount != 1:
-                return None
+            return claimed.rowcount == 1
+
+    def _prepare(self, job_id: str) -> tuple[RunSpec, Redactor]:
+        """The run of a claimed job, its references resolved with its runner's rights, and a
+        redactor for the secrets among them."""
+        with self.db.session() as session:
             job = session.get(Job, job_id)
-            script = session.query(Script).filter_by(
-                workspace_id=job.workspace_id, hash=job.script_hash).one()
+            script = self._script_of(session, job)
+            args, secrets = resolve.job_args(session, job, script.schema,
+                                             lambda: secret_box(self.settings))
             limits = self._limits(script)
+            env = {**self._job_env(session, job, limits),
+                   "TASKMILL_STATE_KEY": state.script_key(job.script_path)}
             return RunSpec(job_id=job_id, language=script.language, code=script.content,
-                           args=run_args(script.language, script.schema, dict(job.args)),
-                           limits=limits, env=self._job_env(session, job, limits))
+                           args=run_args(script.language, script.schema, args),
+                           limits=limits, env=env, isolation=self._isolation(script),
+                           domain=f"{job.workspace_id}:{job.run_as_user_id}"), Redactor(secrets)
+
+    def _isolation(self, script: Script) -> str:
+        """The script's own choice, else this worker group's default."""
+        return getattr(script, "isolation", "") or self.settings.isolation
+
+    def _script_of(self, session, job: Job) -> Script:  # noqa: ANN001
+        """The script version the job runs; a hook for flow steps, whose code may be inline."""
+        return session.query(Script).filter_by(workspace_id=job.workspace_id, hash=job.script_hash).one()
 
     def _job_env(self, session, job: Job, limits: Limits) -> dict[str, str]:  # noqa: ANN001
         """What the SDK inside the job needs: where the API is, and a token with the rights of
@@ -92,14 +122,19 @@ class JobExecutor:
             log.exception("sandbox backend crashed on job %s", spec.job_id)
             return RunOutcome.failed(FailureKind.SANDBOX, f"sandbox error: {exc}")
 
-    def _store(self, job_id: str, outcome: RunOutcome, duration_ms: int) -> None:
-        values: dict[str, Any] = {"finished_at": utcnow(), "duration_ms": duration_ms}
+    def _store(self, job_id: str, outcome: RunOutcome, duration_ms: int, redactor: Redactor) -> None:
         if outcome.success:
-            values.update(status=JobStatus.SUCCESS, result=outcome.result)
+            values: dict[str, Any] = {"status": JobStatus.SUCCESS,
+                                      "result": _redacted(outcome.result, redactor)}
         else:
             canceled = outcome.failure == FailureKind.CANCELED
-            values.update(status=JobStatus.CANCELED if canceled else JobStatus.FAILURE,
-                          error=_error_of(outcome))
+            values = {"status": JobStatus.CANCELED if canceled else JobStatus.FAILURE,
+                      "error": _error_of(outcome, redactor)}
+        values["isolation"] = outcome.isolation
+        self._finish(job_id, values, duration_ms)
+
+    def _finish(self, job_id: str, values: dict[str, Any], duration_ms: int) -> None:
+        values.update(finished_at=utcnow(), duration_ms=duration_ms)
         with self.db.session() as session:
             # Only a job we still own: the sweeper may have failed it meanwhile.
             session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
@@ -107,7 +142,24 @@ class JobExecutor:
             tokens.revoke_job_tokens(session, job_id)
 
 
-def _error_of(outcome: RunOutcome) -> dict[str, Any]:
+def _error_of(outcome: RunOutcome, redactor: Redactor) -> dict[str, Any]:
     return {"kind": outcome.failure.value if outcome.failure else "unknown",
-            "message": outcome.message or "", "traceback": outcome.traceback,
+            "message": redactor.redact(outcome.message or ""),
+            "traceback": redactor.redact(outcome.traceback) if outcome.traceback else None,
             "exit_code": outcome.exit_code}
+
+
+def _unresolved(error: TaskmillError) -> dict[str, Any]:
+    return {"status": JobStatus.FAILURE, "error": {"kind": RESOLUTION_FAILURE, "message": error.message,
+                                                   "traceback": None, "exit_code": None}}
+
+
+def _redacted(value: Any, redactor: Redactor) -> Any:
+    """The result with every resolved secret masked in its strings (keys included)."""
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, list):
+        return [_redacted(item, redactor) for item in value]
+    if isinstance(value, dict):
+        return {_redacted(k, redactor): _redacted(v, redactor) for k, v in value.items()}
+    return value

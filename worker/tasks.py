@@ -1,8 +1,11 @@
 """Celery tasks: a few lines each, the work is in the executor and the sweeper."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 
+from app.services import schedule_firing
 from worker.context import worker_context
 
 
@@ -16,3 +19,17 @@ def run_job(job_id: str) -> None:
 def sweep() -> None:
     """Fail or re-queue jobs whose worker died, and re-send queued jobs whose message was lost."""
     worker_context().sweeper().sweep()
+
+
+@shared_task(name="taskmill.fire_schedule", ignore_result=True)
+def fire_schedule(schedule_id: int, slot: str) -> None:
+    """Start the job of one schedule slot; a slot already fired starts nothing."""
+    context = worker_context()
+    schedule_firing.fire(context.db, context.queue, schedule_id, datetime.fromisoformat(slot))
+
+
+@shared_task(name="taskmill.schedule_failed", ignore_result=True)
+def schedule_failed(job_id: str) -> None:
+    """Run the on_failure script of the schedule whose job `job_id` failed."""
+    context = worker_context()
+    schedule_firing.run_failure_hook(context.db, context.queue, job_id)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from app.api.schemas import TokenCreatedSchema, TokenCreateSchema, TokenSchema, WhoAmISchema
+from app.api.schemas import (TokenCreatedSchema, TokenCreateSchema, TokenSchema, WhoAmISchema,
+                             WorkspaceCreateSchema, WorkspaceSchema)
 from app.auth import actor, authenticate_api_request, principal, require_full_token
 from app.authz import require_run_target
 from app.models import TokenScope
@@ -21,6 +22,23 @@ def whoami():
     user = principal().user
     return {"username": user.username, "email": user.email, "is_superadmin": user.is_superadmin,
             "workspaces": accounts.workspaces_of(runtime().db.scoped, user)}
+
+
+@blp.get("/workspaces")
+@blp.response(200, WorkspaceSchema(many=True))
+def list_workspaces():
+    """The workspaces the caller can enter (every one, for superadmins)."""
+    return accounts.workspaces_of(runtime().db.scoped, principal().user)
+
+
+@blp.post("/workspaces")
+@blp.arguments(WorkspaceCreateSchema)
+@blp.response(201, WorkspaceSchema)
+def create_workspace(data: dict):
+    """Create a workspace (superadmins); the caller becomes its first admin. 409 if the id is taken."""
+    require_full_token()
+    with runtime().db.session() as session:
+        return accounts.create_workspace_for(session, principal().user, data["id"], data["name"])
 
 
 @blp.get("/tokens")

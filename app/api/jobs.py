@@ -7,16 +7,18 @@ from flask_smorest import Blueprint
 from app.api.schemas import (ErrorSchema, JobCreatedSchema, JobListQuerySchema, JobPageSchema,
                              JobSchema, LogChunkSchema, LogQuerySchema, RunArgsSchema)
 from app.api.stream import job_event_stream
+from app.api.webhook_gate import check_webhook_request, with_request_args
 from app.auth import actor, authenticate_api_request
 from app.extensions import runtime
 from app.authz import Action
-from app.models import JobStatus, Script, TokenScope
-from app.services import jobs, scripts
+from app.models import JobKind, JobStatus, Script, TokenScope
+from app.services import flow_runs, flows, jobs, scripts
 from app.services.jobs import Trigger
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/w/<ws>/jobs",
                 description="Runs of scripts: start, follow, cancel")
 blp.before_request(authenticate_api_request)
+blp.before_request(check_webhook_request)
 
 
 def _trigger(ws: str) -> Trigger:
@@ -29,7 +31,7 @@ def _trigger(ws: str) -> Trigger:
 
 def _submit(ws: str, script: Script, args: dict):
     rt = runtime()
-    return jobs.submit(rt.db, rt.queue, script, args, _trigger(ws))
+    return jobs.submit(rt.db, rt.queue, script, with_request_args(script, args), _trigger(ws))
 
 
 @blp.post("/run/p/<path:path>")
@@ -59,6 +61,32 @@ def run_wait_result(args: dict, ws: str, path: str):
     rt = runtime()
     job = jobs.wait(rt.db, rt.events, actor(ws), job.id, rt.settings.run_wait_timeout_s)
     return _sync_response(job)
+
+
+def _submit_flow(ws: str, path: str, args: dict):
+    rt = runtime()
+    flow = flows.latest(rt.db.scoped, actor(ws), path, Action.RUN)
+    return flow_runs.submit(rt.db, rt.queue, flow, args, _trigger(ws))
+
+
+@blp.post("/run/f/<path:path>")
+@blp.arguments(RunArgsSchema)
+@blp.response(201, JobCreatedSchema)
+def run_flow_by_path(args: dict, ws: str, path: str):
+    """Start the latest version of a flow; answers at once with the flow job's id."""
+    return _submit_flow(ws, path, args)
+
+
+@blp.post("/run_wait_result/f/<path:path>")
+@blp.arguments(RunArgsSchema)
+@blp.alt_response(200, description="the flow's result (its last step's result)")
+@blp.alt_response(202, schema=JobCreatedSchema, description="still running after the wait limit")
+@blp.alt_response(422, schema=ErrorSchema, description="the flow failed or was canceled")
+def run_flow_wait_result(args: dict, ws: str, path: str):
+    """Run a flow and wait for its result, up to the configured wait limit."""
+    job = _submit_flow(ws, path, args)
+    rt = runtime()
+    return _sync_response(jobs.wait(rt.db, rt.events, actor(ws), job.id, rt.settings.run_wait_timeout_s))
 
 
 def _sync_response(job) -> Response:
@@ -116,6 +144,8 @@ def stream_job(ws: str, job_id: str):
 @blp.post("/<job_id>/cancel")
 @blp.response(200, JobSchema)
 def cancel_job(ws: str, job_id: str):
-    """Cancel a queued job, or kill a running one's container."""
+    """Cancel a queued job, or kill a running one's container (a flow: all its running steps)."""
     rt = runtime()
+    if jobs.get(rt.db.scoped, actor(ws), job_id).kind == JobKind.FLOW:
+        return flow_runs.cancel(rt.db, rt.events, actor(ws), job_id)
     return jobs.cancel(rt.db, rt.events, actor(ws), job_id)

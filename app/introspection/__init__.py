@@ -13,11 +13,15 @@ from app.introspection.base import (
     UnsupportedLanguage,
 )
 from app.introspection.bash import BashIntrospector
+from app.introspection.go import GoIntrospector
 from app.introspection.python import PythonIntrospector
+from app.introspection.sql import SqlIntrospector
+from app.introspection.typescript import TypeScriptIntrospector
 
 INTROSPECTORS: dict[str, Introspector] = {
     introspector.language: introspector
-    for introspector in (PythonIntrospector(), BashIntrospector())
+    for introspector in (PythonIntrospector(), TypeScriptIntrospector(), GoIntrospector(),
+                         BashIntrospector(), SqlIntrospector())
 }
 """Language name → its introspector; adding a language adds one module and one entry here."""
 

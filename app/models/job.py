@@ -17,10 +17,22 @@ class JobStatus(str, Enum):
     SUCCESS = "success"
     FAILURE = "failure"
     CANCELED = "canceled"
+    SUSPENDED = "suspended"
+    """A flow waiting for an approval; no worker is held while it waits."""
 
     @property
     def finished(self) -> bool:
         return self in (JobStatus.SUCCESS, JobStatus.FAILURE, JobStatus.CANCELED)
+
+
+class JobKind(str, Enum):
+    """What a job row stands for: a script run, or a piece of a flow run."""
+
+    SCRIPT = "script"  # a run of a script, started on its own
+    FLOW = "flow"  # a run of a flow: the flow job, or a sub-flow step
+    STEP = "step"  # a module of a flow (code steps run in the sandbox like scripts)
+    ITERATION = "iteration"  # one iteration of a for-loop module
+    BRANCH = "branch"  # one branch of a branch module
 
 
 class Job(Base):
@@ -28,6 +40,7 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_ws_created", "workspace_id", "created_at"),
         Index("ix_jobs_status_ping", "status", "last_ping_at"),
+        Index("ix_jobs_parent_step", "parent_job_id", "step_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -61,3 +74,15 @@ class Job(Base):
     error: Mapped[dict[str, Any] | None]
     logs: Mapped[str] = mapped_column(Text, default="")
     logs_truncated: Mapped[bool] = mapped_column(default=False)
+    isolation: Mapped[str | None] = mapped_column(String(16))
+    """How the job ran: `container` (a fresh one), `warm`, or `process` (local runner)."""
+    kind: Mapped[JobKind] = mapped_column(enum_column(JobKind), default=JobKind.SCRIPT,
+                                          server_default=JobKind.SCRIPT.value)
+    flow_job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    """The flow job a step belongs to (the top one, for steps of sub-flows too)."""
+    parent_job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    """The row a step runs inside: its flow, sub-flow, loop iteration or branch."""
+    step_id: Mapped[str | None] = mapped_column(String(255))
+    """The id of the flow module this row runs."""
+    flow_state: Mapped[dict[str, Any] | None]
+    """Flow bookkeeping: skipped/stopped marks, loop sizes, the failure being handled."""

@@ -32,3 +32,5 @@ class Script(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived: Mapped[bool] = mapped_column(default=False)
+    isolation: Mapped[str] = mapped_column(String(16), default="")
+    """`container`, `warm`, or empty for the worker group's default (TASKMILL_ISOLATION)."""

@@ -1,13 +1,22 @@
 """Users, workspaces and membership, plus the first-run bootstrap."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import Member, Role, User, Workspace
+from app.services import audit
+
+USERNAME_RE = re.compile(r"^[a-z0-9_-]{2,32}$")
+"""Usernames appear in paths (`u/<username>/...`), so they stay short and URL-safe."""
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
+PASSWORD_MIN_LENGTH = 10
+WORKSPACE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
+"""Workspace ids appear in every URL (`/w/<id>/...`)."""
 
 
 def create_workspace(session: Session, ws_id: str, name: str) -> Workspace:
@@ -16,6 +25,32 @@ def create_workspace(session: Session, ws_id: str, name: str) -> Workspace:
     workspace = Workspace(id=ws_id, name=name)
     session.add(workspace)
     session.flush()
+    return workspace
+
+
+def check_new_account(username: str, email: str, password: str) -> None:
+    """Raise ValidationFailed listing every field of a self-service sign-up that is not acceptable."""
+    problems = []
+    if not USERNAME_RE.match(username):
+        problems.append({"field": "username", "message": "2 to 32 of a-z, 0-9, '_' and '-'"})
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        problems.append({"field": "email", "message": "not an email address"})
+    if len(password) < PASSWORD_MIN_LENGTH:
+        problems.append({"field": "password", "message": f"at least {PASSWORD_MIN_LENGTH} characters"})
+    if problems:
+        raise ValidationFailed("invalid " + ", ".join(p["field"] for p in problems), problems)
+
+
+def create_workspace_for(session: Session, creator: User, ws_id: str, name: str) -> Workspace:
+    """A new workspace made by a superadmin, who becomes its first admin member."""
+    if not creator.is_superadmin:
+        raise Forbidden("only superadmins may create workspaces")
+    if not WORKSPACE_ID_RE.match(ws_id):
+        raise ValidationFailed(f"malformed workspace id {ws_id!r}", [
+            {"field": "id", "message": "2 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit"}])
+    workspace = create_workspace(session, ws_id, name or ws_id)
+    add_member(session, ws_id, creator, Role.ADMIN)
+    audit.record(session, creator.username, "workspace.create", ws_id, workspace_id=ws_id)
     return workspace
 
 
@@ -57,6 +92,17 @@ def workspace_for(session: Session, ws_id: str, user: User) -> Workspace:
 def _member(session: Session, ws_id: str, user: User) -> Member | None:
     return session.scalars(select(Member).where(
         Member.workspace_id == ws_id, Member.user_id == user.id)).first()
+
+
+def is_member(session: Session, ws_id: str, user: User) -> bool:
+    """Whether `user` has a member row in the workspace (a superadmin may enter without one)."""
+    return _member(session, ws_id, user) is not None
+
+
+def member_user(session: Session, ws_id: str, username: str) -> User | None:
+    """The user called `username` if they are a member of the workspace."""
+    return session.scalars(select(User).join(Member, Member.user_id == User.id).where(
+        Member.workspace_id == ws_id, User.username == username)).first()
 
 
 def workspaces_of(session: Session, user: User) -> list[Workspace]:

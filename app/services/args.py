@@ -1,4 +1,8 @@
-"""Validation of run arguments against a runnable's JSON Schema."""
+"""Validation of run arguments against a runnable's JSON Schema.
+
+A `$var:` / `$res:` reference string may stand for any argument: the worker replaces it just
+before the run and validates the resolved arguments again (app.services.resolve).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +11,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from app.errors import ValidationFailed
+from app.services.references import is_reference
 
 
 def _fields(error: ValidationError, instance: dict[str, Any]) -> list[str]:
@@ -25,7 +30,8 @@ def validate_args(schema: dict[str, Any], args: Any) -> dict[str, Any]:
                                [{"field": "(root)", "message": "expected an object"}])
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     details = [{"field": field, "message": error.message}
-               for error in validator.iter_errors(args) for field in _fields(error, args)]
+               for error in validator.iter_errors(args) if not is_reference(error.instance)
+               for field in _fields(error, args)]
     if details:
         names = ", ".join(sorted({d["field"] for d in details}))
         raise ValidationFailed(f"invalid arguments: {names}", details)

@@ -1,23 +1,19 @@
 """Folders: named owners of `f/<name>/...` items, with grants as their ACL."""
 from __future__ import annotations
 
-import re
+from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.authz import Actor, require_admin
-from app.errors import Conflict, NotFound, ValidationFailed
-from app.models import Folder
+from app.authz import Actor, folder_rank, require_admin, require_folder_admin
+from app.errors import Conflict, InvalidState, NotFound
+from app.models import Folder, Level, Script, TargetKind
+from app.services import audit, grants
+from app.services.grants import GrantEntry
+from app.services.paths import validate_name
 
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def validate_name(name: str, field: str = "name") -> str:
-    if not NAME_RE.match(name):
-        raise ValidationFailed(f"malformed {field} {name!r}",
-                               [{"field": field, "message": "letters, digits, '_' and '-' only, at most 64"}])
-    return name
+KIND = TargetKind.FOLDER
 
 
 def find(session: Session, ws_id: str, name: str) -> Folder | None:
@@ -33,6 +29,7 @@ def create(session: Session, actor: Actor, name: str, summary: str = "") -> Fold
     folder = Folder(workspace_id=actor.ws_id, name=name, summary=summary, created_by=actor.name)
     session.add(folder)
     session.flush()
+    audit.record_for(session, actor, "folder.create", name)
     return folder
 
 
@@ -48,3 +45,70 @@ def ensure_for_path(session: Session, actor: Actor, path: str) -> None:
     kind, name = path.split("/")[:2]
     if kind == "f" and actor.is_admin and find(session, actor.ws_id, name) is None:
         create(session, actor, name)
+
+
+def visible(session: Session, actor: Actor, name: str) -> Folder:
+    """The folder if the actor holds any level on it (admins: always); 404 otherwise."""
+    folder = get(session, actor, name)
+    if not folder_rank(actor, name):
+        raise NotFound(f"folder {name!r} not found", {"name": name})
+    return folder
+
+
+def list_folders(session: Session, actor: Actor) -> list[Folder]:
+    """The folders the actor holds any level on (all of them for admins), by name."""
+    query = select(Folder).where(Folder.workspace_id == actor.ws_id).order_by(Folder.name)
+    return [f for f in session.scalars(query) if folder_rank(actor, f.name)]
+
+
+def _live_paths(session: Session, ws_id: str, name: str) -> list[str]:
+    # Archiving marks every version, so any unarchived row is a live item.
+    query = select(Script.path).where(Script.workspace_id == ws_id, Script.archived.is_(False),
+                                      Script.path.startswith(f"f/{name}/", autoescape=True))
+    return list(session.scalars(query.distinct().order_by(Script.path).limit(5)))
+
+
+def delete(session: Session, actor: Actor, name: str) -> None:
+    """Delete an empty folder and its ACL (admins only); 409 while live items are in it.
+
+    Archived items stay, kept for audit under their old paths.
+    """
+    require_admin(actor)
+    folder = get(session, actor, name)
+    live = _live_paths(session, actor.ws_id, name)
+    if live:
+        raise InvalidState(f"folder {name!r} still holds items; archive or move them first",
+                           {"name": name, "items": live})
+    grants.remove_for_target(session, actor.ws_id, KIND, name)
+    session.delete(folder)
+    session.flush()
+    audit.record_for(session, actor, "folder.delete", name)
+
+
+def with_acl(session: Session, actor: Actor, name: str) -> Folder:
+    """The folder with `acl`, who holds which level on it (anyone with a level may look)."""
+    folder = visible(session, actor, name)
+    folder.acl = grants.list_for(session, actor.ws_id, KIND, name)
+    return folder
+
+
+def set_access(session: Session, actor: Actor, name: str, principal: Mapping[str, str | None],
+               level: Level) -> list[GrantEntry]:
+    """Give a user or group `level` on the folder (its admins only); returns the new ACL."""
+    get(session, actor, name)
+    require_folder_admin(actor, name)
+    who = grants.resolve(session, actor.ws_id, principal)
+    grants.set_level(session, actor.ws_id, KIND, name, who, level)
+    audit.record_for(session, actor, "folder.grant", name, principal=who.label, level=level.value)
+    return grants.list_for(session, actor.ws_id, KIND, name)
+
+
+def remove_access(session: Session, actor: Actor, name: str,
+                  principal: Mapping[str, str | None]) -> list[GrantEntry]:
+    """Take a user's or group's grant off the folder (its admins only); returns the new ACL."""
+    get(session, actor, name)
+    require_folder_admin(actor, name)
+    who = grants.resolve(session, actor.ws_id, principal)
+    grants.remove(session, actor.ws_id, KIND, name, who)
+    audit.record_for(session, actor, "folder.revoke", name, principal=who.label)
+    return grants.list_for(session, actor.ws_id, KIND, name)

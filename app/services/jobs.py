@@ -88,7 +88,9 @@ def _visible(session: Session, actor: Actor):
 def list_jobs(session: Session, actor: Actor, *, path: str = "", status: str = "",
               page: int = 1, per_page: int = 50) -> tuple[list[Job], int]:
     """The jobs the actor may see, newest first."""
-    query = select(Job).where(Job.workspace_id == actor.ws_id, _visible(session, actor))
+    # Steps of flows are listed with their flow run, not one by one.
+    query = select(Job).where(Job.workspace_id == actor.ws_id, Job.parent_job_id.is_(None),
+                              _visible(session, actor))
     if path:
         query = query.where(Job.script_path.startswith(path, autoescape=True))
     if status:

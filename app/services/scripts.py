@@ -31,12 +31,14 @@ class ScriptDraft:
     description: str = ""
     tag: str = "default"
     timeout_s: float | None = None
+    isolation: str = ""
+    """`container`, `warm` (see worker/sandbox/warm.py) or empty: the worker group's default."""
 
 
 def content_hash(ws_id: str, path: str, draft: ScriptDraft) -> str:
     """Hash of everything that defines a version, so identical saves are one version."""
     payload = json.dumps([ws_id, path, draft.language, draft.content, draft.summary,
-                          draft.description, draft.tag, draft.timeout_s])
+                          draft.description, draft.tag, draft.timeout_s, draft.isolation])
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

@@ -128,3 +128,12 @@ def test_memory_past_the_limit_ends_in_failure_and_leaves_no_container(client, a
         import docker
         engine = docker.DockerClient(base_url=settings.docker_url)
         assert not engine.containers.list(all=True, filters={"label": f"taskmill.job={state['id']}"})
+
+
+def test_a_warm_script_runs_warm_and_the_job_records_it(client, auth, worker):
+    save_script(client, auth, "u/alice/warm", "python", "def main(n: int):\n    return n * 2\n",
+                isolation="warm")
+    states = [wait_for(client, auth, run(client, auth, "u/alice/warm", {"n": n})) for n in (1, 2)]
+    assert [s["result"] for s in states] == [2, 4]
+    expected = "warm" if states[0]["runner"] == "docker" else "process"
+    assert {s["isolation"] for s in states} == {expected}

@@ -28,9 +28,11 @@ def sweeper(settings, **changes) -> Sweeper:
 def start_doomed_job(client, auth, process_logs, code='import time\ndef main():\n    print("working")\n    time.sleep(20)\n'):
     save_script(client, auth, "u/alice/long", "python", code, tag=QUEUE)
     worker = start_worker(process_logs, name="doomed", **WORKER_ENV)
-    job_id = run(client, auth, "u/alice/long")
-    wait_for(client, auth, job_id, statuses={"running"})
-    worker.kill()
+    try:
+        job_id = run(client, auth, "u/alice/long")
+        wait_for(client, auth, job_id, statuses={"running"})
+    finally:
+        worker.kill()  # also when the job never started: no worker outlives its test
     return job_id
 
 

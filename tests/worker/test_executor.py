@@ -83,3 +83,18 @@ def test_executor_caps_logs(executor, db, settings):
     job = load(db, job_id)
     assert job.status == JobStatus.SUCCESS and job.logs_truncated
     assert 100_000 <= len(job.logs.encode()) < 101_000
+
+
+@pytest.mark.parametrize("isolation", ["container", "warm"])
+def test_executor_records_how_the_job_was_isolated(executor, db, isolation):
+    with db.session() as session:
+        alice = load_actor(session, "main", session.scalars(select(User).filter_by(username="alice")).one())
+        script = scripts.create(session, alice, "u/alice/iso", ScriptDraft(
+            language="python", content="def main(who: str):\n    return who\n", isolation=isolation))
+        job_id = create_job(session, script, {"who": "x"}, Trigger("api", alice)).id
+    executor.execute(job_id)
+    job = load(db, job_id)
+    expected = "process" if executor.backend.name == "local" else isolation
+    assert job.status == JobStatus.SUCCESS and job.isolation == expected
+    if hasattr(executor.backend, "warm"):
+        executor.backend.warm.stop()

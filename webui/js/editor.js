@@ -8,11 +8,19 @@ import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/s
 import { Decoration, lineNumbers } from "@codemirror/view";
 import { StreamLanguage, defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
+import { javascript } from "@codemirror/lang-javascript";
+import { PostgreSQL, sql } from "@codemirror/lang-sql";
+import { go } from "@codemirror/legacy-modes/mode/go";
 import { shell } from "@codemirror/legacy-modes/mode/shell";
+import { yaml } from "@codemirror/legacy-modes/mode/yaml";
 
 const LANGUAGES = {
   python: () => python(),
+  typescript: () => javascript({ typescript: true }),
+  go: () => StreamLanguage.define(go),
   bash: () => StreamLanguage.define(shell),
+  yaml: () => StreamLanguage.define(yaml),
+  sql: () => sql({ dialect: PostgreSQL }),
 };
 
 function languageSupport(name) {

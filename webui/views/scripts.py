@@ -1,5 +1,5 @@
-"""Script pages: the list, the editor (new and edit), the script page with its run form,
-versions, and archiving."""
+"""Script pages: the list, the editor (new and edit), the script page with its run form and
+Access panel (shares), versions, and archiving."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -8,9 +8,10 @@ from flask_login import current_user
 from app.extensions import runtime
 from app.introspection import SUPPORTED_LANGUAGES
 from app.authz import Action, can
-from app.models import Script, TargetKind, Workspace
-from app.services import scripts as script_service
+from app.models import Level, Script, TargetKind, Workspace
+from app.services import scripts as script_service, shares as share_service
 from webui.blueprint import bp, actor_or_404
+from webui.forms import choice, principal, principal_choices, submit
 from webui.schema_form import form_fields
 from webui.starters import STARTERS
 
@@ -49,10 +50,32 @@ def edit_script(ws: str, path: str):
 def script(ws: str, path: str):
     """Summary, code and the run form generated from the script's schema."""
     actor = actor_or_404(ws)
-    item = script_service.latest(runtime().db.scoped, actor, path)
+    session = runtime().db.scoped
+    item = script_service.latest(session, actor, path)
+    can_share = can(actor, Action.SHARE, TargetKind.SCRIPT, path)
     return render_template("scripts/show.html", ws=actor.workspace, script=item,
                            can_write=can(actor, Action.WRITE, TargetKind.SCRIPT, path),
-                           fields=form_fields(item.schema))
+                           fields=form_fields(item.schema),
+                           shares=share_service.list_shares(session, actor, TargetKind.SCRIPT, path),
+                           can_share=can_share, levels=[level.value for level in Level],
+                           choices=principal_choices(session, actor) if can_share else None)
+
+
+@bp.post("/w/<ws>/scripts/share/<path:path>")
+def share_script(ws: str, path: str):
+    """Share the script with a user or group at a level (those who may share it)."""
+    actor = actor_or_404(ws)
+    level = choice(Level, "level")
+    return submit(url_for("webui.script", ws=ws, path=path), "Saved access.", share_service.share,
+                  actor, TargetKind.SCRIPT, path, principal(), level)
+
+
+@bp.post("/w/<ws>/scripts/unshare/<path:path>")
+def unshare_script(ws: str, path: str):
+    """Stop sharing the script with a user or group (those who may share it)."""
+    actor = actor_or_404(ws)
+    return submit(url_for("webui.script", ws=ws, path=path), "Removed access.", share_service.unshare,
+                  actor, TargetKind.SCRIPT, path, principal())
 
 
 @bp.get("/w/<ws>/scripts/versions/<path:path>")

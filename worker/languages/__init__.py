@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from worker.languages.base import Language
 from worker.languages.bash import Bash
+from worker.languages.go import Go
 from worker.languages.python import Python
+from worker.languages.sql import Sql
+from worker.languages.typescript import TypeScript
 
-LANGUAGES: dict[str, Language] = {lang.name: lang for lang in (Python(), Bash())}
+LANGUAGES: dict[str, Language] = {
+    lang.name: lang for lang in (Python(), TypeScript(), Go(), Bash(), Sql())
+}
 """Every language a job can be written in, by name."""
 
 

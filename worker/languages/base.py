@@ -51,6 +51,11 @@ class Language:
         """Host program that runs the wrapper; the image's interpreter by default."""
         return self.interpreter
 
+    def warm_command(self) -> list[str] | None:
+        """Command of a warm-mode container (a server running jobs one after another), or
+        None when the language has no warm mode (its jobs then run in fresh containers)."""
+        return None
+
     def end_marker(self, spec: RunSpec) -> bytes | None:
         """Bytes the wrapper writes on stderr once its output is complete, or None if it
         does not (the backend then reads until the container's streams close)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from worker.languages.base import Language, exit_failure, this_python
+from worker.languages.base import WRAPPER_DIR_IN_IMAGE, Language, exit_failure, this_python
 from worker.sandbox.base import FailureKind, RunOutcome, RunSpec
 
 ERROR_KINDS = {"ResultNotJSON": FailureKind.RESULT_NOT_JSON, "MemoryError": FailureKind.MEMORY}
@@ -27,6 +27,9 @@ class Python(Language):
     def local_interpreter(self) -> tuple[str, ...]:
         return this_python()
 
+    def warm_command(self) -> list[str]:
+        return [*self.interpreter, f"{WRAPPER_DIR_IN_IMAGE}/warm.py"]
+
     def end_marker(self, spec: RunSpec) -> bytes:
         # Derived from the job id, so each run has its own and a job cannot end another's.
         return f"\x00taskmill-end-{spec.job_id}\x00".encode()
@@ -37,8 +40,10 @@ class Python(Language):
         return (json.dumps(envelope) + "\n").encode()
 
     def completed_status(self, stdout: bytes) -> int:
-        frame = _read_frame(stdout)
-        return 0 if frame is not None and frame.get("ok") else 1
+        frame = _read_frame(stdout) or {}
+        if "exit_code" in frame:
+            return int(frame["exit_code"])
+        return 0 if frame.get("ok") else 1
 
     def outcome(self, exit_code: int, stdout: bytes) -> RunOutcome:
         frame = _read_frame(stdout)
@@ -47,6 +52,9 @@ class Python(Language):
             return RunOutcome.ok(None, exit_code) if exit_code == 0 else exit_failure(exit_code)
         if frame.get("ok"):
             return RunOutcome.ok(frame.get("result"), exit_code)
+        if "exit_code" in frame:  # warm mode: the job exited without a result frame
+            code = int(frame["exit_code"])
+            return RunOutcome.ok(None, 0) if code == 0 else exit_failure(code)
         return _error_outcome(frame.get("error") or {}, exit_code)
 
 

@@ -47,6 +47,10 @@ class RunSpec:
     args: dict[str, Any]
     limits: Limits
     env: dict[str, str] = field(default_factory=dict)
+    isolation: str = "container"
+    """`container` (a fresh container, never reused) or `warm` (see worker/sandbox/warm.py)."""
+    domain: str = ""
+    """The trust domain (workspace and run-as user): warm containers serve only one."""
 
 
 @dataclass
@@ -60,6 +64,7 @@ class RunOutcome:
     traceback: str | None = None
     exit_code: int | None = None
     pool_hit: bool = False  # the container came ready from the pool (no start on the job's time)
+    isolation: str = "container"  # how it actually ran: container, warm or process (local)
 
     @classmethod
     def ok(cls, result: Any, exit_code: int | None = 0) -> "RunOutcome":

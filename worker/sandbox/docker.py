@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import docker
 from docker.errors import APIError, NotFound
@@ -24,6 +24,7 @@ from config import Settings
 import worker.languages as languages
 from worker.sandbox.base import Limits, OutputCallback, RunOutcome, RunSpec
 from worker.sandbox.pool import OWNER_TTL_S, POOL_LABEL, ContainerPool, Started, discard
+from worker.sandbox.warm import WARM_LABEL, WarmContainer, WarmRegistry, domain_label
 from worker.sandbox.supervision import (EndMarker, LogStream, ResultBuffer, Watchdog,
                                         final_outcome, sandbox_failure)
 
@@ -39,11 +40,11 @@ KILLED_BY_SIGKILL = 137
 
 
 def container_config(language: languages.Language, image: str, limits: Limits,
-                     labels: dict[str, str]) -> dict[str, Any]:
+                     labels: dict[str, str], command: list[str] | None = None) -> dict[str, Any]:
     """Keyword arguments of `containers.create` for one job's container."""
     memory = f"{limits.memory_mb}m"
     return dict(
-        image=image, command=language.image_command(), user=RUNNER_USER,
+        image=image, command=command or language.image_command(), user=RUNNER_USER,
         stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
         labels={**labels, MANAGED_LABEL: "1"},
         # exec on /tmp: compiled languages run the binary they build there.
@@ -77,6 +78,7 @@ class DockerBackend:
         self._client: docker.DockerClient | None = None
         self._client_lock = threading.Lock()
         self.pool = ContainerPool(pool_sizes, self._start_pooled, heartbeat) if pool_sizes else None
+        self.warm = WarmRegistry(self._start_warm, settings.warm_max_jobs, settings.warm_max_age_s)
 
     @property
     def client(self) -> docker.DockerClient:
@@ -92,6 +94,8 @@ class DockerBackend:
         try:
             language = languages.get_language(spec.language)
             envelope = language.envelope(spec)
+            if self._runs_warm(spec, language):
+                return self._run_warm(spec, language, envelope, on_output, cancel)
             started = self._take(spec) or self._start(language, spec.limits, {JOB_LABEL: spec.job_id})
             outcome = self._supervise(started, spec, language, envelope, on_output, cancel)
             outcome.pool_hit = started.pooled
@@ -126,8 +130,7 @@ class DockerBackend:
         return self.client.containers.list(all=True, sparse=True, filters=filters)
 
     def _take(self, spec: RunSpec) -> Started | None:
-        if self.pool is None or replace(spec.limits, timeout_s=0) != replace(
-                default_limits(self.settings), timeout_s=0):
+        if self.pool is None or not _same_limits(spec.limits, default_limits(self.settings)):
             return None
         while (started := self.pool.take(spec.language)) is not None:
             if _running(started.container):
@@ -135,9 +138,11 @@ class DockerBackend:
             discard(started)  # died while waiting (engine restart, OOM, removed by hand)
         return None
 
-    def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str]) -> Started:
+    def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str],
+               command: list[str] | None = None) -> Started:
         image = self.settings.image_for(language.name)
-        container = self.client.containers.create(**container_config(language, image, limits, labels))
+        config = container_config(language, image, limits, labels, command)
+        container = self.client.containers.create(**config)
         try:
             # Attach before start: output printed right away is not missed.
             sock = self.client.api.attach_socket(
@@ -151,15 +156,38 @@ class DockerBackend:
     def _start_pooled(self, language_name: str, labels: dict[str, str]) -> Started:
         return self._start(languages.get_language(language_name), default_limits(self.settings), labels)
 
+    def _runs_warm(self, spec: RunSpec, language: languages.Language) -> bool:
+        return (spec.isolation == "warm" and bool(spec.domain) and language.warm_command() is not None
+                and _same_limits(spec.limits, default_limits(self.settings)))
+
+    def _start_warm(self, language_name: str, domain: str) -> WarmContainer:
+        language = languages.get_language(language_name)
+        started = self._start(language, default_limits(self.settings),
+                              {WARM_LABEL: domain_label(domain)}, language.warm_command())
+        return WarmContainer(started, domain, frames_iter(started.sock, tty=False))
+
+    def _run_warm(self, spec: RunSpec, language: languages.Language, envelope: bytes,
+                  on_output: OutputCallback, cancel: threading.Event) -> RunOutcome:
+        warm = self.warm.acquire(language.name, spec.domain)
+        outcome = self._supervise(warm.started, spec, language, envelope, on_output, cancel,
+                                  frames=warm.frames)
+        outcome.isolation = "warm"
+        self.warm.release(language.name, warm, outcome.success)
+        return outcome
+
     def _supervise(self, started: Started, spec: RunSpec, language: languages.Language,
-                   envelope: bytes, on_output: OutputCallback, cancel: threading.Event) -> RunOutcome:
+                   envelope: bytes, on_output: OutputCallback, cancel: threading.Event,
+                   frames: Iterator[tuple[int, bytes]] | None = None) -> RunOutcome:
+        """Send the envelope and collect the output until it is complete (the end marker and
+        a whole frame), or until the container's streams close."""
         container, sock = started.container, started.sock
+        frames = frames if frames is not None else frames_iter(sock, tty=False)
         logs = LogStream(on_output)
         result = ResultBuffer(self.settings.max_result_bytes)
         end = EndMarker(language.end_marker(spec))
         with Watchdog(spec.limits.timeout_s, cancel, lambda: _kill(container)) as watchdog:
             _raw(sock).sendall(envelope)
-            for stream, data in frames_iter(sock, tty=False):
+            for stream, data in frames:
                 if stream == STDOUT:
                     result.feed(data)
                 else:
@@ -175,6 +203,11 @@ class DockerBackend:
         return final_outcome(language, spec.limits, verdict=watchdog.verdict,
                              exit_code=exit_code, result=result,
                              oom_killed=exit_code != 0 and _oom_killed(container, exit_code, result))
+
+
+def _same_limits(a: Limits, b: Limits) -> bool:
+    """Equal but for the timeout, which the watchdog enforces whatever the container."""
+    return replace(a, timeout_s=0) == replace(b, timeout_s=0)
 
 
 def _running(container: Container) -> bool:

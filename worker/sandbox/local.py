@@ -79,8 +79,10 @@ class LocalBackend:
             for pipe in (process.stdin, process.stdout, process.stderr):
                 pipe.close()
         logs.close()
-        return final_outcome(language, spec.limits, verdict=dog.verdict,
-                             exit_code=exit_code, result=result)
+        outcome = final_outcome(language, spec.limits, verdict=dog.verdict,
+                                exit_code=exit_code, result=result)
+        outcome.isolation = "process"
+        return outcome
 
 
 def job_environment(spec: RunSpec, workdir: str) -> dict[str, str]:

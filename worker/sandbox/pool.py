@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -54,7 +55,8 @@ class ContainerPool:
         """`start(language, labels)` makes one started container; `heartbeat(owner)` keeps
         the owner's liveness key fresh (None: no janitor coordination)."""
         self.sizes = {lang: n for lang, n in sizes.items() if n > 0}
-        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        # Unique per pool, so two pools in one process never vouch for each other's containers.
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._start, self._heartbeat = start, heartbeat
         self._ready: dict[str, deque[Started]] = {lang: deque() for lang in self.sizes}
         self._lock = threading.Lock()

@@ -56,6 +56,7 @@
     root.querySelectorAll("[data-time]").forEach((el) => { el.textContent = formatTime(job[el.dataset.time]); });
     $("job-duration").textContent = formatDuration(job.duration_ms);
     $("job-runner").textContent = job.runner || "—";
+    $("job-isolation").textContent = job.isolation || "—";
     $("job-worker").textContent = job.worker || "";
     $("local-runner-warning").hidden = job.runner !== "local";
     if (job.status === "success") {

@@ -1,0 +1,106 @@
+"""The bodies of the flow tasks: start a flow, extend a loop lane, collect a container's
+result, settle a scope. Each loads what it needs by row id and is safe to run twice."""
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task
+
+from app.models import Job, JobKind, JobStatus
+from flows import compiler, failures, lifecycle, rows, steps
+from flows.executor import StepExecutor
+from flows.modules import module_type
+from flows.modules.forloop import settle_iteration
+from flows.scope import load_scope, scope_result
+
+
+class FlowWorker:
+    """What flow tasks use from the worker: settings, database, events, a step executor."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.settings, self.db, self.events = context.settings, context.db, context.events
+
+    def step_executor(self) -> StepExecutor:
+        return StepExecutor(self.settings, self.db, self.events, self.context.backend())
+
+
+class FlowRunner:
+    def __init__(self, worker: FlowWorker, task: Task) -> None:
+        self.worker, self.task = worker, task
+        self.db, self.events = worker.db, worker.events
+
+    def start(self, flow_job_id: str) -> None:
+        """Claim the queued flow job and replace this task with the flow's chain."""
+        with self.db.session() as session:
+            rows.transition(session, flow_job_id, [JobStatus.QUEUED], status=JobStatus.RUNNING,
+                            started_at=rows.utcnow())
+        scope = load_scope(self.db, flow_job_id)
+        if scope.root.status != JobStatus.RUNNING:
+            return
+        self.events.publish(flow_job_id)
+        # A redelivered start sends the chain again; its steps find their rows and skip.
+        self.task.replace(compiler.sequence(flow_job_id, scope.definition.modules, scope.root.queue))
+
+    def module(self, scope_id: str, step_id: str, failure_path: bool = False) -> None:
+        steps.run_module(self.worker, self.task, scope_id, step_id, failure_path)
+
+    def lane(self, loop_row_id: str, index: int, stride: int) -> None:
+        """Settle this lane's previous iteration, then run iteration `index` (if any)."""
+        scope = load_scope(self.db, loop_row_id)
+        if scope.halted():
+            return
+        loop = scope.row
+        if index >= stride:
+            self._settle_iteration(scope, rows.iteration_row_id(loop.id, index - stride))
+        if index >= loop.flow_state["count"]:
+            return
+        iteration_id = rows.iteration_row_id(loop.id, index)
+        rows.insert(self.db, iteration_id, **rows.child_values(
+            loop, scope.root, kind=JobKind.ITERATION, status=JobStatus.RUNNING, step_id=loop.step_id,
+            language="iteration", args={"index": index, "value": loop.args["iterator"][index]},
+            flow_state={"index": index}))
+        self.events.publish(scope.root.id)
+        body = scope.definition.find(loop.step_id).value.modules
+        queue = scope.flow_row.queue
+        self.task.replace(compiler.iteration(loop.id, iteration_id, body, index, stride, queue))
+
+    def _settle_iteration(self, loop_scope, iteration_id: str) -> None:  # noqa: ANN001
+        with self.db.session() as session:
+            iteration = session.get(Job, iteration_id)
+            if iteration is not None:
+                settle_iteration(session, loop_scope.inner(iteration))
+
+    def collect(self, row_id: str) -> None:
+        """Every iteration or branch of a container has run: compute its result."""
+        scope = load_scope(self.db, row_id)
+        if scope.halted():
+            return
+        container = scope.row
+        module = scope.definition.find(container.step_id)
+        with self.db.session() as session:
+            result = module_type(module.value.type).collect(session, scope, container)
+            rows.finish(session, container, JobStatus.SUCCESS, result=result)
+        self.events.publish(scope.root.id)
+
+    def finish(self, scope_id: str) -> None:
+        """A flow's or branch's last module ran: its result is that module's result."""
+        scope = load_scope(self.db, scope_id)
+        if scope.halted():
+            return
+        with self.db.session() as session:
+            result = scope_result(session, scope)
+            if scope.row.kind != JobKind.FLOW:
+                rows.finish(session, scope.row, JobStatus.SUCCESS, result=result)
+        if scope.row.kind == JobKind.FLOW:
+            lifecycle.end_flow(self.db, self.events, scope_id, JobStatus.SUCCESS, result=result)
+        self.events.publish(scope.root.id)
+
+    def finalize(self, root_id: str) -> None:
+        failures.finalize(self.worker, root_id)
+
+    def fail_internally(self, row_id: str, exc: Exception) -> None:
+        """A bug or a corrupt row: fail the flow saying so, rather than leave it hanging."""
+        scope = load_scope(self.db, row_id)
+        lifecycle.end_flow(self.db, self.events, scope.root.id, JobStatus.FAILURE, error={
+            "kind": "flow_internal", "message": f"the flow engine failed: {type(exc).__name__}: {exc}"})

@@ -1,0 +1,107 @@
+"""Taskmill's warm-mode server for Python: one container, a bounded series of jobs.
+
+Reads job envelopes (one JSON line each, as for wrapper.py) from stdin. Each job runs in a
+fresh process forked from this server, which never imports user code itself, with a fresh
+working directory and only the job's environment. After each job the server kills every
+other process in the container (a job's background processes included) and empties /tmp
+(the only writable place: the root is read-only), then writes the end marker. So nothing a
+job leaves behind reaches the next one; the worker still only sends jobs of one trust
+domain (workspace and run-as user) to one warm container, and recycles it after a number
+of jobs, an age, or any failure.
+
+Per job, on the original stdout: one frame line, as wrapper.py writes it, or
+`{"ok": false, "exit_code": n}` when the job exited without one.
+"""
+import json
+import os
+import shutil
+import signal
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wrapper  # noqa: E402  (the one-shot wrapper's job logic, reused as it is)
+
+BASE_ENV = dict(os.environ)
+SCRATCH = os.environ.get("TMPDIR", "/tmp")
+
+
+def run_child(envelope, channel, wrote_frame):
+    """In the forked child: the job, exactly as the one-shot wrapper runs it."""
+    os.setsid()
+    os.environ.clear()
+    os.environ.update(BASE_ENV)
+    os.chdir(SCRATCH)
+    status, frame = 1, None
+    try:
+        status, frame = wrapper.run_job(envelope)
+    except SystemExit as exc:
+        status = wrapper.exit_status(exc.code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if frame is not None:
+        channel.write(frame + "\n")
+        channel.flush()
+        os.write(wrote_frame, b"1")
+    os._exit(status)
+
+
+def others():
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != me:
+            yield int(entry)
+
+
+def clean_up():
+    """Kill whatever the job left running and remove what it wrote."""
+    for pid in others():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    while True:  # reap, so killed children do not linger as zombies
+        try:
+            if os.waitpid(-1, os.WNOHANG) == (0, 0):
+                break
+        except ChildProcessError:
+            break
+    for name in os.listdir(SCRATCH):
+        path = os.path.join(SCRATCH, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def serve():
+    channel = wrapper.open_result_channel()
+    stdin = sys.stdin.buffer
+    while True:
+        line = stdin.readline()
+        if not line:
+            return
+        envelope = json.loads(line)
+        channel.flush()
+        done_r, done_w = os.pipe()  # the child writes one byte once its frame is out
+        pid = os.fork()
+        if pid == 0:
+            os.close(done_r)
+            run_child(envelope, channel, done_w)
+        os.close(done_w)
+        _, raw_status = os.waitpid(pid, 0)
+        wrote_frame = os.read(done_r, 1) == b"1"
+        os.close(done_r)
+        if not wrote_frame:  # sys.exit, os._exit or a signal: say how it ended
+            status = os.waitstatus_to_exitcode(raw_status)
+            channel.write(json.dumps({"ok": False, "exit_code": status & 0xFF}) + "\n")
+        channel.flush()
+        clean_up()
+        os.write(2, envelope.get("end_marker", "").encode())
+
+
+if __name__ == "__main__":
+    sys.dont_write_bytecode = True
+    serve()

@@ -1,0 +1,86 @@
+"""Warm mode: a container per language and trust domain that serves a bounded series of jobs.
+
+Opt-in (per script or per worker group), for latency-critical jobs of one trust domain: the
+container runs a small server (images/<lang>/warm.*) that forks a fresh process with a fresh
+working directory per job and kills everything the job left behind before the next one.
+Only jobs of the same domain (workspace + run-as user) share a container, never more than
+one at a time; it is removed after `max_jobs` jobs, `max_age_s` seconds, or any job that did
+not succeed (a failure, a timeout, a cancel: whatever state it left is not trusted).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from worker.sandbox.pool import Started, discard
+
+log = logging.getLogger(__name__)
+
+WARM_LABEL = "taskmill.warm"
+
+
+@dataclass
+class WarmContainer:
+    started: Started
+    domain: str
+    frames: Iterator[tuple[int, bytes]]
+    born: float = field(default_factory=time.monotonic)
+    jobs: int = 0
+
+
+def domain_label(domain: str) -> str:
+    """A label value naming the domain without spelling out the workspace and user id."""
+    return hashlib.sha256(domain.encode()).hexdigest()[:16]
+
+
+class WarmRegistry:
+    """Idle warm containers by (language, domain); a busy one is out of the registry."""
+
+    def __init__(self, start: Callable[[str, str], WarmContainer], max_jobs: int,
+                 max_age_s: float) -> None:
+        self._start, self.max_jobs, self.max_age_s = start, max_jobs, max_age_s
+        self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, language: str, domain: str) -> WarmContainer:
+        """An idle container of this domain that is still fit, or a new one."""
+        with self._lock:
+            idle = self._idle.get((language, domain), [])
+            while idle:
+                warm = idle.pop()
+                if self._fit(warm):
+                    return warm
+                discard(warm.started)
+        return self._start(language, domain)
+
+    def release(self, language: str, warm: WarmContainer, succeeded: bool) -> None:
+        """Back to the registry after a successful job while it has jobs and time left."""
+        warm.jobs += 1
+        if not succeeded or not self._fit(warm):
+            discard(warm.started)
+            return
+        with self._lock:
+            self._idle.setdefault((language, warm.domain), []).append(warm)
+
+    def stop(self) -> None:
+        with self._lock:
+            idle = [w for containers in self._idle.values() for w in containers]
+            self._idle.clear()
+        for warm in idle:
+            discard(warm.started)
+
+    def _fit(self, warm: WarmContainer) -> bool:
+        young = time.monotonic() - warm.born < self.max_age_s
+        return warm.jobs < self.max_jobs and young and _running(warm.started.container)
+
+
+def _running(container: Any) -> bool:
+    try:
+        container.reload()
+    except Exception:
+        return False
+    return container.status == "running"
