@@ -25,7 +25,7 @@ from app.services.scripts import ScriptDraft
 from config import is_ci, load_settings
 
 PG_ADMIN_DSN = os.environ.get("TASKMILL_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-pytest_plugins = ["tests.processes"]
+pytest_plugins = ["tests.processes", "tests.browsers"]
 
 TEST_DB = os.environ.get("TASKMILL_TEST_DB", "taskmill_test")
 TEST_REDIS = os.environ.get("TASKMILL_TEST_REDIS", "redis://127.0.0.1:6379/9")

@@ -22,7 +22,7 @@ from app.errors import TaskmillError
 from app.events import JobEvents
 from app.introspection import run_args
 from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
-from app.services import resolve, state, tokens
+from app.services import resolve, schedules, state, tokens
 from config import Settings
 from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
@@ -137,9 +137,12 @@ class JobExecutor:
         values.update(finished_at=utcnow(), duration_ms=duration_ms)
         with self.db.session() as session:
             # Only a job we still own: the sweeper may have failed it meanwhile.
-            session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                            .values(**values))
+            stored = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                                     .values(**values)).rowcount == 1
             tokens.revoke_job_tokens(session, job_id)
+        if stored:
+            with self.db.session() as session:
+                schedules.on_job_finished(session.get(Job, job_id))
 
 
 def _error_of(outcome: RunOutcome, redactor: Redactor) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from app.db import Database
 from app.events import JobEvents
 from app.models import Job, JobKind, JobStatus, utcnow
 from app.queue import JobQueue
-from app.services import tokens
+from app.services import schedules, tokens
 from config import Settings
 from flows.sweep import FlowSweep
 from worker.sandbox.base import SandboxBackend
@@ -61,6 +61,10 @@ class Sweeper:
                 self._settle_one(session, job_id, cutoff)
         for job_id in ids:
             self._discard(job_id)
+        if self.settings.lost_job_policy == "fail":
+            with self.db.session() as session:
+                for job_id in ids:
+                    schedules.on_job_finished(session.get(Job, job_id))
         if self.settings.lost_job_policy == "requeue":
             for job_id in ids:
                 if self._kind_of(job_id) == JobKind.SCRIPT:  # a flow step's own task re-runs it

@@ -8,7 +8,7 @@ import pytest
 from app.models import Role
 from app.services import members
 from tests.admin.conftest import PYTHON_HELLO
-from tests.browser.conftest import csrf_token, log_in
+from tests.browsers import csrf_token, log_in
 
 LINK_RE = re.compile(r'value="(http://localhost/invite/[^"]+)"')
 

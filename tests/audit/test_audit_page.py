@@ -1,6 +1,6 @@
 """The audit log page shows the workspace's events to its admins, and to nobody else."""
 from app.models import Role
-from tests.browser.conftest import log_in
+from tests.browsers import log_in
 
 
 def test_admins_see_the_audit_log_page(app, factory):

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.models import Role
-from tests.browser.conftest import shoot
+from tests.browsers import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

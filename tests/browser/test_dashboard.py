@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import shoot
+from tests.browsers import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

@@ -11,7 +11,7 @@ from app.services import resource_types, resources, variables
 from app.services.resource_types import TypeDraft
 from app.services.resources import ResourceDraft
 from app.services.variables import VariableDraft
-from tests.browser.conftest import shoot
+from tests.browsers import shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

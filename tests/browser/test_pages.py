@@ -6,7 +6,7 @@ import redis
 from app import workers
 from app.services import jobs, scripts
 from app.services.scripts import ScriptDraft
-from tests.browser.conftest import csrf_token, log_in
+from tests.browsers import csrf_token, log_in
 from tests.conftest import TEST_REDIS
 
 PARAMS_SCRIPT = '''\

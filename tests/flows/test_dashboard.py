@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import SHOTS, csrf_token
+from tests.browsers import SHOTS, csrf_token
 from tests.flows.helpers import as_yaml, expr, py, run_flow, save_flow, wait_for
 
 FLOW = {"schema": {"type": "object", "properties": {"n": {"type": "integer", "default": 2}}},

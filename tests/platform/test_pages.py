@@ -10,7 +10,7 @@ from app.services import resource_types, resources, variables
 from app.services.resource_types import TypeDraft
 from app.services.resources import ResourceDraft
 from app.services.variables import VariableDraft
-from tests.browser.conftest import csrf_token, log_in
+from tests.browsers import csrf_token, log_in
 from webui.schema_form import form_fields
 
 PG = {"type": "object", "required": ["host"], "properties": {"host": {"type": "string"}}}

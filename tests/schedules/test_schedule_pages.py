@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import csrf_token, log_in
+from tests.browsers import csrf_token, log_in
 from tests.schedules.conftest import TARGET, create
 
 FORM = {"path": "u/alice/nightly", "summary": "", "cron": "30 2 * * *", "timezone": "Europe/Paris",

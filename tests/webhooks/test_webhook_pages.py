@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.browser.conftest import csrf_token, log_in
+from tests.browsers import csrf_token, log_in
 from tests.webhooks.conftest import HOOK
 from webui.webhook_snippets import signed
 

@@ -1,7 +1,6 @@
-"""Dashboard tests: Flask test-client helpers, plus the real server and worker for Chromium.
-
-`server_url`, `worker` and `process_logs` come from the tests.processes plugin, so the browser
-tests drive the same gunicorn + Celery processes as the end-to-end tests.
+"""Browser and dashboard fixtures, shared by every test folder (a plugin, see tests/conftest.py):
+one headless Chromium per session, pages on the live server, logged-in test clients, and the
+helpers that post forms with their CSRF token.
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 
-WEBUI = Path(__file__).resolve().parents[2] / "webui"
+WEBUI = Path(__file__).resolve().parents[1] / "webui"
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
