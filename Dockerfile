@@ -26,6 +26,7 @@ COPY sdk ./sdk
 RUN python3 -m venv /opt/venv \
  && pip install --no-cache-dir . \
  && bash webui/build.sh \
+ && bash app/introspection/ts/install.sh \
  && rm -rf webui/node_modules
 
 # The web and beat processes run unprivileged; the worker needs the Docker socket's group.

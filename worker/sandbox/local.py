@@ -91,7 +91,7 @@ def job_environment(spec: RunSpec, workdir: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", os.defpath),  # host tools, as a local job expects
         "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
         "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1",
-        # Each glibc malloc arena reserves 64 MB of address space, which RLIMIT_AS counts.
+        # Each glibc malloc arena reserves 64 MB, which the memory limit would count.
         "MALLOC_ARENA_MAX": "2",
     }
     env.update(spec.env)
@@ -99,8 +99,10 @@ def job_environment(spec: RunSpec, workdir: str) -> dict[str, str]:
 
 
 def _limit_memory(memory_mb: int) -> None:
+    # RLIMIT_DATA, not RLIMIT_AS: runtimes that reserve large address ranges up front (Go,
+    # Bun) cannot even start under an address-space cap, while heap growth is still capped.
     limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _send(stdin: IO[bytes], envelope: bytes) -> None:
