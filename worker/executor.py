@@ -82,7 +82,7 @@ class JobExecutor:
                                              lambda: secret_box(self.settings))
             limits = self._limits(script)
             env = {**self._job_env(session, job, limits),
-                   "TASKMILL_STATE_KEY": state.script_key(job.script_path)}
+                   "TASKMILL_STATE_KEY": state.key_of(job.trigger_kind, job.trigger_label, job.script_path)}
             return RunSpec(job_id=job_id, language=script.language, code=script.content,
                            args=run_args(script.language, script.schema, args),
                            limits=limits, env=env, isolation=self._isolation(script),

@@ -1,8 +1,8 @@
 """State: one JSON value per key that runs keep between them, e.g. a cursor or a last-seen id.
 
-The key of a script's runs is `script/<path>`. Reading and writing it takes Action.RUN on
-that script, so a job (whose token has its runner's rights) may keep the state of what it
-runs. Schedules will add `schedule/<path>` keys with an entry in OWNERS.
+The key of a script's runs is `script/<path>`; a schedule's runs keep theirs under
+`schedule/<path>`. Reading and writing a key takes Action.RUN on its owner, so a job (whose
+token has its runner's rights) may keep the state of what it runs.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.authz import Action, Actor
+from app.authz import Action, Actor, require
 from app.errors import NotFound, ValidationFailed
-from app.models import State, utcnow
+from app.models import State, TargetKind, utcnow
 from app.services import scripts
 from app.services.paths import validate_path
 
@@ -22,13 +22,22 @@ def _runnable_script(session: Session, actor: Actor, path: str) -> None:
     scripts.latest(session, actor, path, Action.RUN, include_archived=True)
 
 
-OWNERS = {"script": _runnable_script}
+def _runnable_schedule(session: Session, actor: Actor, path: str) -> None:
+    require(actor, Action.RUN, TargetKind.SCHEDULE, path)
+
+
+OWNERS = {"script": _runnable_script, "schedule": _runnable_schedule}
 """Per key prefix: check that the actor may run the owner at `path` (404 / 403 otherwise)."""
 
 
 def script_key(path: str) -> str:
     """The state key of a script's runs."""
     return f"script/{path}"
+
+
+def key_of(trigger_kind: str, trigger_label: str, script_path: str) -> str:
+    """The state key a job uses: its schedule's when a schedule started it, else its script's."""
+    return f"schedule/{trigger_label}" if trigger_kind == "schedule" and trigger_label else script_key(script_path)
 
 
 def _check(session: Session, actor: Actor, key: str) -> None:
