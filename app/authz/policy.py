@@ -122,7 +122,12 @@ def can_see_job(actor: Actor, job: Job) -> bool:
     if token is not None and token.scope == TokenScope.RUN:
         return job.token_id == token.id
     own = job.run_as_user_id == actor.user.id
-    return own or can(actor, Action.READ_CODE, TargetKind.SCRIPT, job.script_path)
+    return own or can(actor, Action.READ_CODE, job_target_kind(job), job.script_path)
+
+
+def job_target_kind(job: Job) -> TargetKind:
+    """What a job's path names: a flow for flow runs, else a script."""
+    return TargetKind.FLOW if getattr(job.kind, "value", job.kind) == "flow" else TargetKind.SCRIPT
 
 
 def require_job(actor: Actor, job: Job, *, cancel: bool = False) -> None:
@@ -130,7 +135,7 @@ def require_job(actor: Actor, job: Job, *, cancel: bool = False) -> None:
         raise NotFound(f"job {job.id!r} not found", {"id": job.id})
     if cancel:
         own = job.run_as_user_id == actor.user.id
-        if not (own or can(actor, Action.WRITE, TargetKind.SCRIPT, job.script_path)) or (
+        if not (own or can(actor, Action.WRITE, job_target_kind(job), job.script_path)) or (
                 actor.token is not None and actor.token.scope == TokenScope.READ_ONLY):
             raise Forbidden("you may not cancel this job", {"id": job.id})
 

@@ -5,14 +5,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
 from app.errors import InvalidState, NotFound
 from app.events import JobEvents
-from app.models import Job, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
+from app.models import Job, JobKind, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
 from app.services import audit
 from app.services.args import validate_args
@@ -78,11 +78,16 @@ def _visible(session: Session, actor: Actor):
         return Job.token_id == actor.token.id
     if actor.is_admin:
         return Job.workspace_id == actor.ws_id
-    readable = [] if actor.role == Role.OPERATOR else [
-        path for path in session.scalars(select(Job.script_path).where(Job.workspace_id == actor.ws_id).distinct())
-        if can(actor, Action.READ_CODE, TargetKind.SCRIPT, path)]
-    return or_(Job.run_as_user_id == actor.user.id,
-               Job.script_path.in_(readable) if readable else false())
+    pairs = [] if actor.role == Role.OPERATOR else session.execute(
+        select(Job.kind, Job.script_path).where(Job.workspace_id == actor.ws_id).distinct())
+    readable = [and_(Job.kind == kind, Job.script_path == path) for kind, path in pairs
+                if can(actor, Action.READ_CODE, _kind_of(kind), path)]
+    return or_(Job.run_as_user_id == actor.user.id, *readable) if readable else (
+        Job.run_as_user_id == actor.user.id)
+
+
+def _kind_of(job_kind: JobKind) -> TargetKind:
+    return TargetKind.FLOW if job_kind == JobKind.FLOW else TargetKind.SCRIPT
 
 
 def list_jobs(session: Session, actor: Actor, *, path: str = "", status: str = "",

@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 from app.authz import Action, Actor
 from app.errors import NotFound
 from app.models import Level, TargetKind
-from app.services import audit, grants, scripts
+from app.services import audit, flows, grants, resources, schedules, scripts, variables
 from app.services.grants import GrantEntry
 
-LOOKUPS = {TargetKind.SCRIPT: scripts.latest}
+LOOKUPS = {TargetKind.SCRIPT: scripts.latest, TargetKind.FLOW: flows.latest,
+           TargetKind.VARIABLE: variables.get, TargetKind.RESOURCE: resources.get,
+           TargetKind.SCHEDULE: schedules.get}
 """Per shareable kind (folders have an ACL instead): find the live item at a path, checking
 that the actor may do an action on it (404 / 403 otherwise)."""
 
