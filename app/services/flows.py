@@ -10,13 +10,13 @@ import hashlib
 import json
 from typing import Any, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, require, require_create
 from app.errors import Conflict, NotFound
 from app.models import Flow, Script, TargetKind
-from app.services import audit, folders
+from app.services import audit, folders, versioned
 from app.services.paths import validate_path
 from flows.definition import FlowDefinition
 from flows.errors import FlowInvalid
@@ -53,8 +53,7 @@ def present(actor: Actor, flow: Flow) -> Flow:
 
 
 def _newest(session: Session, ws_id: str, path: str) -> Flow | None:
-    query = select(Flow).where(Flow.workspace_id == ws_id, Flow.path == path)
-    return session.scalars(query.order_by(Flow.id.desc())).first()
+    return versioned.newest(session, Flow, ws_id, path)
 
 
 def latest_version(session: Session, ws_id: str, path: str) -> Flow:
@@ -190,22 +189,15 @@ def update(session: Session, actor: Actor, path: str, definition: FlowDefinition
 def list_latest(session: Session, actor: Actor, *, path_prefix: str = "",
                 include_archived: bool = False) -> list[Flow]:
     """Latest version of every flow the actor may read."""
-    newest = (select(Flow.path, func.max(Flow.id).label("id"))
-              .where(Flow.workspace_id == actor.ws_id).group_by(Flow.path).subquery())
-    query = select(Flow).join(newest, Flow.id == newest.c.id)
-    if path_prefix:
-        query = query.where(Flow.path.startswith(path_prefix, autoescape=True))
-    if not include_archived:
-        query = query.where(Flow.archived.is_(False))
-    flows = session.scalars(query.order_by(Flow.path))
+    flows = versioned.newest_per_path(session, Flow, actor.ws_id, path_prefix=path_prefix,
+                                      include_archived=include_archived)
     return [present(actor, f) for f in flows if can(actor, Action.READ, KIND, f.path)]
 
 
 def versions(session: Session, actor: Actor, path: str) -> list[Flow]:
     """Every version at `path`, newest first (they hold code: readers of code only)."""
     latest(session, actor, path, Action.READ_CODE, include_archived=True)
-    query = select(Flow).where(Flow.workspace_id == actor.ws_id, Flow.path == path)
-    return [present(actor, f) for f in session.scalars(query.order_by(Flow.id.desc()))]
+    return [present(actor, f) for f in versioned.all_versions(session, Flow, actor.ws_id, path)]
 
 
 def archive(session: Session, actor: Actor, path: str) -> Flow:

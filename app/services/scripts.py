@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, require, require_create
 from app.errors import Conflict, NotFound
 from app.introspection import parse_parameters
 from app.models import Script, TargetKind
-from app.services import audit, folders
+from app.services import audit, folders, versioned
 from app.services.paths import validate_path
 
 KIND = TargetKind.SCRIPT
@@ -49,8 +49,7 @@ def present(actor: Actor, script: Script) -> Script:
 
 
 def _newest(session: Session, ws_id: str, path: str) -> Script | None:
-    query = select(Script).where(Script.workspace_id == ws_id, Script.path == path)
-    return session.scalars(query.order_by(Script.id.desc())).first()
+    return versioned.newest(session, Script, ws_id, path)
 
 
 def latest(session: Session, actor: Actor, path: str, action: Action = Action.READ, *,
@@ -118,22 +117,15 @@ def update(session: Session, actor: Actor, path: str, draft: ScriptDraft,
 def list_latest(session: Session, actor: Actor, *, path_prefix: str = "",
                 include_archived: bool = False) -> list[Script]:
     """Latest version of every script the actor may read."""
-    newest = (select(Script.path, func.max(Script.id).label("id"))
-              .where(Script.workspace_id == actor.ws_id).group_by(Script.path).subquery())
-    query = select(Script).join(newest, Script.id == newest.c.id)
-    if path_prefix:
-        query = query.where(Script.path.startswith(path_prefix, autoescape=True))
-    if not include_archived:
-        query = query.where(Script.archived.is_(False))
-    scripts = session.scalars(query.order_by(Script.path))
+    scripts = versioned.newest_per_path(session, Script, actor.ws_id, path_prefix=path_prefix,
+                                        include_archived=include_archived)
     return [present(actor, s) for s in scripts if can(actor, Action.READ, KIND, s.path)]
 
 
 def versions(session: Session, actor: Actor, path: str) -> list[Script]:
     """Every version at `path`, newest first (they carry code: readers of code only)."""
     latest(session, actor, path, Action.READ_CODE, include_archived=True)
-    query = select(Script).where(Script.workspace_id == actor.ws_id, Script.path == path)
-    return [present(actor, s) for s in session.scalars(query.order_by(Script.id.desc()))]
+    return [present(actor, s) for s in versioned.all_versions(session, Script, actor.ws_id, path)]
 
 
 def archive(session: Session, actor: Actor, path: str) -> Script:
