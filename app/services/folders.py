@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.authz import Actor, folder_rank, require_admin, require_folder_admin
 from app.errors import Conflict, InvalidState, NotFound
-from app.models import Folder, Level, Script, TargetKind
+from app.models import Flow, Folder, Level, Resource, Schedule, Script, TargetKind, Variable
 from app.services import audit, grants
 from app.services.grants import GrantEntry
 from app.services.paths import validate_name
@@ -61,24 +61,44 @@ def list_folders(session: Session, actor: Actor) -> list[Folder]:
     return [f for f in session.scalars(query) if folder_rank(actor, f.name)]
 
 
-def _live_paths(session: Session, ws_id: str, name: str) -> list[str]:
-    # Archiving marks every version, so any unarchived row is a live item.
-    query = select(Script.path).where(Script.workspace_id == ws_id, Script.archived.is_(False),
-                                      Script.path.startswith(f"f/{name}/", autoescape=True))
-    return list(session.scalars(query.distinct().order_by(Script.path).limit(5)))
+LIVE_SHOWN = 5
+"""Paths named (per kind) when a folder cannot be deleted: enough to know where to look."""
+
+
+def _live_items(session: Session, ws_id: str, name: str) -> dict[str, list[str]]:
+    """Up to LIVE_SHOWN live paths under `f/<name>/` per kind (scripts, flows, variables,
+    resources, schedules); kinds with none are left out."""
+    prefix = f"f/{name}/"
+    # Archiving marks every version, so any unarchived script or flow row is a live item.
+    queries = {
+        "scripts": select(Script.path).where(Script.workspace_id == ws_id, Script.archived.is_(False)),
+        "flows": select(Flow.path).where(Flow.workspace_id == ws_id, Flow.archived.is_(False)),
+        "variables": select(Variable.path).where(Variable.workspace_id == ws_id),
+        "resources": select(Resource.path).where(Resource.workspace_id == ws_id),
+        "schedules": select(Schedule.path).where(Schedule.workspace_id == ws_id),
+    }
+    found = {}
+    for kind, query in queries.items():
+        column = query.selected_columns[0]
+        paths = session.scalars(query.where(column.startswith(prefix, autoescape=True))
+                                .distinct().order_by(column).limit(LIVE_SHOWN)).all()
+        if paths:
+            found[kind] = list(paths)
+    return found
 
 
 def delete(session: Session, actor: Actor, name: str) -> None:
-    """Delete an empty folder and its ACL (admins only); 409 while live items are in it.
+    """Delete an empty folder and its ACL (admins only); 409 while anything lives in it
+    (scripts, flows, variables, resources, schedules).
 
     Archived items stay, kept for audit under their old paths.
     """
     require_admin(actor)
     folder = get(session, actor, name)
-    live = _live_paths(session, actor.ws_id, name)
+    live = _live_items(session, actor.ws_id, name)
     if live:
-        raise InvalidState(f"folder {name!r} still holds items; archive or move them first",
-                           {"name": name, "items": live})
+        raise InvalidState(f"folder {name!r} still holds {', '.join(live)}; archive, delete or "
+                           "move them first", {"name": name, "items": live})
     grants.remove_for_target(session, actor.ws_id, KIND, name)
     session.delete(folder)
     session.flush()

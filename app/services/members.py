@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.authz import Actor, require_admin
 from app.errors import InvalidState, NotFound
 from app.models import Group, GroupMember, Member, PrincipalKind, Role, User
-from app.services import audit, grants
+from app.services import audit, grants, tokens
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def set_role(session: Session, actor: Actor, username: str, role: Role) -> Membe
 
 
 def remove(session: Session, actor: Actor, username: str) -> None:
-    """Remove a member with their group memberships and grants here (admins only).
+    """Remove a member with their group memberships, grants and tokens limited to this
+    workspace (webhook and job tokens included) (admins only).
 
     Their own items (`u/<username>/...`) stay, for audit and for admins to take over.
     """
@@ -76,7 +77,9 @@ def remove(session: Session, actor: Actor, username: str) -> None:
     session.execute(delete(GroupMember).where(GroupMember.user_id == user.id,
                                               GroupMember.group_id.in_(groups_here)))
     grants.remove_for_principal(session, actor.ws_id, PrincipalKind.USER, user.id)
+    revoked = tokens.revoke_workspace_tokens(session, user.id, actor.ws_id)
     session.delete(member)
     session.flush()
-    audit.record_for(session, actor, "member.remove", username, role=member.role.value)
+    audit.record_for(session, actor, "member.remove", username, role=member.role.value,
+                     tokens_revoked=revoked)
 

@@ -75,6 +75,17 @@ def revoke_job_tokens(session: Session, job_id: str) -> None:
         token.revoked_at = utcnow()
 
 
+def revoke_workspace_tokens(session: Session, user_id: int, workspace_id: str) -> int:
+    """Revoke every live token of the user limited to `workspace_id` (they leave it); returns
+    how many. Their unscoped tokens stay: membership is checked on each request anyway."""
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == user_id,
+                                                  ApiToken.workspace_id == workspace_id,
+                                                  ApiToken.revoked_at.is_(None))).all()
+    for token in live:
+        token.revoked_at = utcnow()
+    return len(live)
+
+
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:

@@ -1,4 +1,6 @@
 """Folders API: admins create and delete folders; folder admins edit the ACL; the ACL is real."""
+import pytest
+
 from tests.admin.conftest import PYTHON_HELLO, error_code, fields_of
 
 FOLDERS = "/api/w/main/folders"
@@ -120,10 +122,38 @@ def test_folder_with_live_items_cannot_be_deleted(team):
     assert create_script(team, "root").status_code == 201
     response = team.delete(f"{FOLDERS}/ops", "root")
     assert response.status_code == 409 and error_code(response) == "invalid_state"
-    assert response.json["error"]["details"]["items"] == ["f/ops/x"]
+    assert response.json["error"]["details"]["items"] == {"scripts": ["f/ops/x"]}
     assert team.post("/api/w/main/scripts/archive/p/f/ops/x", "root").status_code == 200
     assert team.delete(f"{FOLDERS}/ops", "root").status_code == 204
     assert team.get(f"{FOLDERS}/ops", "root").status_code == 404
+
+
+W = "/api/w/main"
+OTHER_ITEMS = {  # kind: (create url, body, how to remove it: method and url)
+    "flows": (f"{W}/flows", {"path": "f/ops/etl", "modules": [{"id": "a", "value": {"type": "identity"}}]},
+              ("POST", f"{W}/flows/archive/p/f/ops/etl")),
+    "variables": (f"{W}/variables", {"path": "f/ops/token", "value": "x", "is_secret": True},
+                  ("DELETE", f"{W}/variables/p/f/ops/token")),
+    "resources": (f"{W}/resources", {"path": "f/ops/db", "resource_type": "conn", "value": {}},
+                  ("DELETE", f"{W}/resources/p/f/ops/db")),
+    "schedules": (f"{W}/schedules", {"path": "f/ops/nightly", "cron": "0 2 * * *", "script_path": "u/root/job"},
+                  ("DELETE", f"{W}/schedules/p/f/ops/nightly")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_ITEMS))
+def test_folder_holding_any_kind_of_item_cannot_be_deleted(team, kind):
+    url, body, (method, removal) = OTHER_ITEMS[kind]
+    make_folder(team)
+    team.post(f"{W}/resource_types", "root", json={"name": "conn", "schema": {"type": "object"}})
+    create_script(team, "root", "u/root/job")
+    assert team.post(url, "root", json=body).status_code == 201
+    response = team.delete(f"{FOLDERS}/ops", "root")
+    assert response.status_code == 409 and error_code(response) == "invalid_state"
+    assert response.json["error"]["details"]["items"] == {kind: [body["path"]]}
+    assert kind in response.json["error"]["message"]
+    assert team.call(method, removal, "root").status_code in (200, 204)
+    assert team.delete(f"{FOLDERS}/ops", "root").status_code == 204
 
 
 def test_deleting_a_folder_drops_its_acl(team):

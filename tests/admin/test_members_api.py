@@ -1,5 +1,8 @@
 """Members API: everyone lists, admins change roles and remove, the last admin stays."""
-from app.models import Grant, GroupMember
+from sqlalchemy import select
+
+from app.models import ApiToken, Grant, GroupMember, Role, TokenScope, User
+from app.services import accounts
 from tests.admin.conftest import error_code
 
 MEMBERS = "/api/w/main/members"
@@ -68,3 +71,24 @@ def test_removed_member_loses_the_workspace_their_groups_and_grants(team, db):
 
 def test_non_admin_cannot_remove_members(team):
     assert team.delete(f"{MEMBERS}/bob", "alice").status_code == 403
+
+
+def test_removed_member_loses_their_tokens_limited_to_the_workspace(team, factory, db, client):
+    with db.session() as session:
+        bob = session.scalars(select(User).filter_by(username="bob")).one()
+        accounts.add_member(session, "other", bob, Role.DEVELOPER)
+    scoped = factory.token(bob, workspace_id="main")
+    hook = factory.token(bob, workspace_id="main", scope=TokenScope.RUN, run_target="script/u/bob/x")
+    elsewhere = factory.token(bob, workspace_id="other")
+    assert client.get("/api/w/main/scripts", headers={"Authorization": f"Bearer {scoped}"}).status_code == 200
+    assert team.delete(f"{MEMBERS}/bob", "root").status_code == 204
+    with db.session() as session:
+        accounts.add_member(session, "main", session.get(User, bob.id), Role.DEVELOPER)  # back again
+    for secret in (scoped, hook):
+        assert client.get("/api/whoami", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert client.get("/api/w/other/scripts", headers={"Authorization": f"Bearer {elsewhere}"}).status_code == 200
+    assert team.get("/api/w/main/scripts", "bob").status_code == 200  # an unscoped token stays
+    with db.session() as session:
+        revoked = session.scalars(select(ApiToken).where(ApiToken.user_id == bob.id,
+                                                         ApiToken.revoked_at.is_not(None))).all()
+    assert len(revoked) == 2
