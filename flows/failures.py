@@ -1,5 +1,12 @@
 """A failed step fails its scopes upward until a loop or branch that tolerates failures, or
-the flow job, which then runs its failure module (once) and ends as failed."""
+a flow row: the flow job, or a sub-flow step.
+
+A flow row with a `failure_module` runs it once (it sees `error` and `failed_step`) before it
+ends as failed: the flow job then stops there; a sub-flow then passes the same failure on to
+the scope that called it, whose own flow runs its failure module in turn. A sub-flow without
+one fails at once and the failure keeps going up. While a flow row handles a failure, the
+other steps under it stop (see `Scope.halted`).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -25,12 +32,15 @@ def _settle(ctx: Any, job: Job, failure: dict) -> None:
 
 
 def fail_upward(ctx: Any, scope: Scope, failure: dict[str, Any]) -> None:
+    """Fail `scope.row` (the scope a step failed in) and what encloses it, up to a tolerant
+    container or a flow row, which handles the failure itself."""
     index = 0
     while True:
         row = scope.rows[index]
         if row.kind == JobKind.FLOW:
-            if row.parent_job_id is None:
-                root_failed(ctx, scope.outer(index), failure)
+            flow_scope = scope.outer(index)
+            if row.parent_job_id is None or flow_scope.definition.failure_module is not None:
+                flow_failed(ctx, flow_scope, failure)
                 return
             lifecycle.end_flow(ctx.db, ctx.events, row.id, JobStatus.FAILURE, error=failure)
             index += 1
@@ -45,30 +55,36 @@ def fail_upward(ctx: Any, scope: Scope, failure: dict[str, Any]) -> None:
         index += 2
 
 
-def root_failed(ctx: Any, root_scope: Scope, failure: dict[str, Any]) -> None:
-    """The flow job fails: run its failure module, or end it now if it has none."""
-    root = root_scope.root
-    if not lifecycle.mark_failing(ctx.db, root.id, failure):
+def flow_failed(ctx: Any, flow_scope: Scope, failure: dict[str, Any]) -> None:
+    """A flow row (`flow_scope.row`) fails: run its failure module, or settle it now."""
+    flow_row = flow_scope.row
+    if not lifecycle.mark_failing(ctx.db, flow_row.id, failure):
         return  # already failing (a parallel step, or the failure module itself, failed)
-    failure_module = root_scope.definition.failure_module
+    failure_module = flow_scope.definition.failure_module
     if failure_module is not None:
-        compiler.failure(root.id, failure_module.id, root.queue).apply_async()
-        ctx.events.publish(root.id)
+        compiler.failure(flow_row.id, failure_module.id, flow_row.queue).apply_async()
+        ctx.events.publish(flow_scope.root.id)
     else:
-        finalize(ctx, root.id)
+        finalize(ctx, flow_row.id)
 
 
-def finalize(ctx: Any, root_id: str) -> None:
-    """End a failing flow job; its result is the failure module's, when that succeeded."""
-    scope = load_scope(ctx.db, root_id)
-    failure = (scope.root.flow_state or {}).get("failure")
+def finalize(ctx: Any, flow_row_id: str) -> None:
+    """End a failing flow row; its result is its failure module's, when that succeeded.
+    A sub-flow then fails the scope that called it (a redelivered finalize does nothing)."""
+    scope = load_scope(ctx.db, flow_row_id)
+    failure = (scope.row.flow_state or {}).get("failure")
     if failure is None:
         return
     result = None
     failure_module = scope.definition.failure_module
     if failure_module is not None:
         with ctx.db.session() as session:
-            handled = rows.latest_attempt(session, root_id, failure_module.id)
+            handled = rows.latest_attempt(session, flow_row_id, failure_module.id)
         if handled is not None and handled.status == JobStatus.SUCCESS:
             result = handled.result
-    lifecycle.end_flow(ctx.db, ctx.events, root_id, JobStatus.FAILURE, result=result, error=failure)
+    ended = lifecycle.end_flow(ctx.db, ctx.events, flow_row_id, JobStatus.FAILURE, result=result,
+                               error=failure)
+    if scope.row.parent_job_id is not None:
+        ctx.events.publish(scope.root.id)
+        if ended:
+            fail_upward(ctx, scope.outer(1), failure)

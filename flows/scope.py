@@ -72,11 +72,13 @@ class Scope:
         return self.definition_at(0)
 
     def halted(self, failure_path: bool = False) -> bool:
-        """True when nothing more should run here: the flow ended, is handling a failure
-        (except for the failure module itself), or an enclosing row already finished."""
+        """True when nothing more should run here: the flow ended, it or an enclosing
+        sub-flow is handling a failure (except for the failure module itself), or an
+        enclosing row already finished."""
         if self.root.status.finished:
             return True
-        if (self.root.flow_state or {}).get("failure") and not failure_path:
+        if not failure_path and any((row.flow_state or {}).get("failure")
+                                    for row in self.rows if row.kind == JobKind.FLOW):
             return True
         return any(row.status.finished for row in self.rows[:-1])
 

@@ -112,7 +112,7 @@ class StepRun:
         if iteration is not None:
             context["iter"] = {"value": iteration.args.get("value"), "index": iteration.args.get("index")}
         if self.failure_path:
-            failure = (scope.root.flow_state or {}).get("failure") or {}
+            failure = (scope.flow_row.flow_state or {}).get("failure") or {}
             context.update(error=failure, failed_step=failure.get("failed_step"))
         if self.module.suspend is not None:
             context["approval"] = Lazy(lambda: approvals.links(

@@ -77,7 +77,7 @@ def _failure_defaults(step: StepRun, schema: dict[str, Any]) -> dict[str, Any]:
     """The failure module gets `error` and `failed_step`, when its code takes them."""
     if not step.failure_path:
         return {}
-    failure = (step.scope.root.flow_state or {}).get("failure") or {}
+    failure = (step.scope.flow_row.flow_state or {}).get("failure") or {}
     defaults = {"error": failure, "failed_step": failure.get("failed_step")}
     accepted = schema.get("properties")
     if schema.get("additionalProperties") is False and accepted is not None:

@@ -2,6 +2,10 @@
 
 The sub-flow's row is a flow row of its own (its steps hang under it), so it runs with the
 same machinery as a top-level flow, and with the rights of the top-level flow's runner.
+
+When a step of the sub-flow fails, the sub-flow's own `failure_module` runs first (see
+flows.failures); meanwhile the calling step waits, and the sub-flow's finalize passes the
+failure on to the caller, whose flow then runs its own failure module.
 """
 from __future__ import annotations
 
@@ -71,5 +75,16 @@ class SubFlow(ModuleType):
 
     def resume(self, step: StepRun, row: Job) -> Job:
         from flows.scope import load_scope
+        if _handling_failure(row):
+            step.wait_for_other()  # its failure module runs; its finalize settles the row
         definition = load_scope(step.db, row.id).definition
         step.expand(compiler.sequence(row.id, definition.modules, row.queue))
+
+    def failed(self, step: StepRun, row: Job) -> None:
+        """A sub-flow that handled its failure (ran its failure module) passed it up itself."""
+        if not _handling_failure(row):
+            step.pass_up(row)
+
+
+def _handling_failure(row: Job) -> bool:
+    return bool((row.flow_state or {}).get("failure"))
