@@ -94,6 +94,11 @@ class Settings:
     lost_job_policy: str = "fail"
     """What the sweeper does with a job whose worker died: `fail` it or `requeue` it."""
     sweep_interval_s: float = 15.0
+    flow_stall_after_s: float = 600.0
+    """A running flow with no step change, heartbeat or due wait (sleep, retry backoff) for
+    this long has likely lost its Celery message: the sweeper re-drives it (see flows.stalls)."""
+    flow_stall_redrives: int = 3
+    """Re-drives in a row without progress before a stalled flow fails (`stalled`); 0: never."""
 
     broker_visibility_timeout_s: int = 3600
     """An unacked message is redelivered after this long; run_job's claim makes that harmless."""

@@ -1,5 +1,6 @@
 """The flows' part of the sweeper pass: approvals past their deadline cancel their flow,
-and flow jobs still queued long after they were sent get their start message again."""
+flow jobs still queued long after they were sent get their start message again, and
+running flows that stopped moving are re-driven or failed (flows.stalls)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from app.models import Job, JobKind, JobStatus, utcnow
 from app.queue import JobQueue
 from config import Settings
 from flows import approvals
+from flows.stalls import StallSweep
 
 
 class FlowSweep:
@@ -20,7 +22,8 @@ class FlowSweep:
 
     def sweep(self) -> dict[str, list[str]]:
         return {"expired_approvals": approvals.expire_due(self.db, self.events),
-                "restarted_flows": self._restart_stale_queued()}
+                "restarted_flows": self._restart_stale_queued(),
+                **StallSweep(self.settings, self.db, self.events, self.queue).sweep()}
 
     def _restart_stale_queued(self) -> list[str]:
         # The start task's claim makes a duplicate message harmless.
