@@ -2,19 +2,24 @@
 
 The user's code is parsed, never imported, executed or compiled to bytecode. Annotations are
 mapped to JSON Schema by their spelling (`typing.List`, `List` and `list` mean the same);
-anything unrecognised is left unconstrained and its source text kept as `x-annotation`.
+classes declared in the script (TypedDict, dataclasses, pydantic models, Enums) are read by
+app.introspection.python_models; `Resource["<type>"]` (from the taskmill SDK) takes a
+resource of that type. Anything unrecognised is left unconstrained and its source text kept
+as `x-annotation`.
 """
 from __future__ import annotations
 
 import ast
-import math
 import warnings
 from typing import Any
 
-import docstring_parser
-
 from app.introspection.base import Introspector, MissingEntrypoint, Schema, ScriptSyntaxError
 from app.introspection.base import object_schema
+from app.introspection.python_ast import (NO_VALUE, is_none, literal_value, parse_annotation_text,
+                                          parse_docstring, subscript_args, type_name)
+from app.introspection.python_models import (ENUM, class_kind, declared_classes, enum_members,
+                                             enum_schema, field_constraints, object_class_schema,
+                                             resource_type)
 
 _PLAIN: dict[str, Schema] = {
     "str": {"type": "string"},
@@ -32,6 +37,10 @@ _PLAIN: dict[str, Schema] = {
 _ARRAYS = {"list", "List", "Sequence", "tuple", "Tuple"}
 _OBJECTS = {"dict", "Dict", "Mapping"}
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+RESOURCE_MARKER = "Resource"
+"""`Resource["postgresql"]` (taskmill.Resource) annotates a resource parameter."""
+RESOURCE_FORMAT = "resource-"
+"""`"format": "resource-<type>"` marks a parameter that takes a resource of that type."""
 
 
 class PythonIntrospector(Introspector):
@@ -40,16 +49,143 @@ class PythonIntrospector(Introspector):
     language = "python"
 
     def parse_parameters(self, code: str) -> Schema:
-        main = _find_main(_parse_module(code))
-        docs = _parse_docstring(ast.get_docstring(main) or "")
+        module = _parse_module(code)
+        main = _find_main(module)
+        mapper = AnnotationMapper(declared_classes(module))
+        docs = parse_docstring(ast.get_docstring(main) or "")
         properties: dict[str, Schema] = {}
         required: list[str] = []
         for arg, default in _parameters(main.args):
-            properties[arg.arg] = _property(arg, default, docs.get(arg.arg))
+            properties[arg.arg] = _property(mapper, arg, default, docs.get(arg.arg))
             # required only when neither Python nor the schema supplies a value
             if default is None and "default" not in properties[arg.arg]:
                 required.append(arg.arg)
-        return object_schema(properties, required, docs.get("", {}).get("description"))
+        schema = object_schema(properties, required, docs.get("", {}).get("description"))
+        if mapper.defs:
+            schema["$defs"] = mapper.defs
+        return schema
+
+
+class AnnotationMapper:
+    """Annotation nodes → JSON Schema, knowing the classes the script declares.
+
+    A declared class is inlined where it is used, except when it refers to itself (directly
+    or through other classes): then it is written once under the root's `$defs` and used by
+    `{"$ref": "#/$defs/<Name>"}`, so a recursive model is a finite schema.
+    """
+
+    def __init__(self, classes: dict[str, ast.ClassDef]) -> None:
+        self.classes = classes
+        self.defs: dict[str, Schema] = {}
+        """Schemas of the recursive classes, by class name (the root schema's `$defs`)."""
+        self._expanding: list[str] = []
+        self._recursive: set[str] = set()
+
+    def schema(self, node: ast.expr | None) -> Schema:
+        """JSON Schema for one annotation node; `{}` (anything goes) when unknown or absent."""
+        if node is None:
+            return {}
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return self.schema(parse_annotation_text(node.value))  # forward reference
+        if is_none(node):
+            return {"type": "null"}
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._union([node.left, node.right])
+        if isinstance(node, ast.Subscript):
+            return self._generic(node)
+        declared = self._declared(node)
+        if declared is not None:
+            return declared
+        plain = _PLAIN.get(type_name(node))
+        return dict(plain) if plain is not None else _unknown(node)
+
+    def default_value(self, node: ast.expr) -> Any:
+        """The JSON value of a default expression (literals, members of declared Enums), or
+        NO_VALUE when it is computed."""
+        value = literal_value(node)
+        if value is NO_VALUE and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            cls = self.classes.get(node.value.id)
+            if cls is not None and class_kind(cls, self.classes) == ENUM:
+                value = (enum_members(cls) or {}).get(node.attr, NO_VALUE)
+        return value
+
+    def nullable(self, schema: Schema) -> Schema:
+        return _allow_null(schema)
+
+    def _declared(self, node: ast.expr) -> Schema | None:
+        """The schema of a class the script declares, or None if `node` names none."""
+        cls = self.classes.get(node.id) if isinstance(node, ast.Name) else None
+        kind = cls and class_kind(cls, self.classes)
+        if not kind:
+            return None
+        if kind == ENUM:
+            return enum_schema(cls)
+        resource = resource_type(cls, kind)
+        if resource:
+            return {"type": "object", "format": RESOURCE_FORMAT + resource}
+        ref = {"$ref": f"#/$defs/{cls.name}"}
+        if cls.name in self.defs:
+            return ref
+        if cls.name in self._expanding:
+            self._recursive.add(cls.name)
+            return ref
+        self._expanding.append(cls.name)
+        try:
+            built = object_class_schema(self, cls, kind, self.classes)
+        finally:
+            self._expanding.pop()
+        if cls.name not in self._recursive:
+            return built
+        self.defs[cls.name] = built
+        return ref
+
+    def _generic(self, node: ast.Subscript) -> Schema:
+        name = type_name(node.value)
+        args = subscript_args(node)
+        if name in _ARRAYS:
+            return self._array(name, args)
+        if name in _OBJECTS:
+            values = self.schema(args[-1]) if len(args) == 2 else {}
+            return {"type": "object", "additionalProperties": values} if values else {"type": "object"}
+        if name in ("Optional", "Union"):
+            return self._union(args + [ast.Constant(None)] if name == "Optional" else args)
+        if name == "Literal":
+            return _literal_schema(args)
+        if name == "Annotated":
+            return self._annotated(args)
+        if name == RESOURCE_MARKER and len(args) == 1 and isinstance(args[0], ast.Constant) \
+                and isinstance(args[0].value, str):
+            return {"type": "object", "format": RESOURCE_FORMAT + args[0].value}
+        return _unknown(node)
+
+    def _annotated(self, args: list[ast.expr]) -> Schema:
+        """`Annotated[T, Field(ge=0, description=...)]`: T with pydantic's constraints."""
+        schema = self.schema(args[0])
+        for meta in args[1:]:
+            if isinstance(meta, ast.Call) and type_name(meta.func) == "Field":
+                schema = field_constraints(meta, schema)
+        return schema
+
+    def _array(self, name: str, args: list[ast.expr]) -> Schema:
+        homogeneous = name not in ("tuple", "Tuple") or (
+            len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis
+        )
+        if homogeneous:
+            items = self.schema(args[0])
+            return {"type": "array", "items": items} if items else {"type": "array"}
+        fixed = [self.schema(arg) for arg in args]
+        return {"type": "array", "prefixItems": fixed, "minItems": len(fixed), "maxItems": len(fixed)}
+
+    def _union(self, members: list[ast.expr]) -> Schema:
+        flat = [leaf for member in members for leaf in _union_members(member)]
+        schemas = [self.schema(member) for member in flat if not is_none(member)]
+        if not schemas:
+            return {"type": "null"}
+        if len(schemas) == 1:
+            schema = schemas[0]
+        else:  # one unconstrained member makes the whole union unconstrained
+            schema = {"anyOf": schemas} if all(schemas) else {}
+        return _allow_null(schema) if len(schemas) < len(flat) else schema
 
 
 def _parse_module(code: str) -> ast.Module:
@@ -79,15 +215,15 @@ def _parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
     return pairs + list(zip(args.kwonlyargs, args.kw_defaults))
 
 
-def _property(arg: ast.arg, default: ast.expr | None, doc: dict[str, str] | None) -> Schema:
+def _property(mapper: AnnotationMapper, arg: ast.arg, default: ast.expr | None,
+              doc: dict[str, str] | None) -> Schema:
     doc = doc or {}
-    annotation = arg.annotation or _parse_annotation_text(doc.get("type", ""))
-    schema = annotation_schema(annotation)
+    annotation = arg.annotation or parse_annotation_text(doc.get("type", ""))
+    schema = mapper.schema(annotation)
     if default is not None:
-        try:
-            schema["default"] = _json_literal(ast.literal_eval(default))
-        except (ValueError, TypeError, SyntaxError, RecursionError):
-            pass  # computed default: optional, but main() supplies the value
+        value = mapper.default_value(default)
+        if value is not NO_VALUE:  # else computed: optional, but main() supplies the value
+            schema["default"] = value
     elif _is_optional(annotation):
         # the runner calls main(**args): an omitted Optional needs an explicit None
         schema["default"] = None
@@ -98,66 +234,9 @@ def _property(arg: ast.arg, default: ast.expr | None, doc: dict[str, str] | None
     return schema
 
 
-def annotation_schema(node: ast.expr | None) -> Schema:
-    """JSON Schema for one annotation node; `{}` (anything goes) when unknown or absent."""
-    if node is None:
-        return {}
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return annotation_schema(_parse_annotation_text(node.value))  # forward reference
-    if _is_none(node):
-        return {"type": "null"}
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union_schema([node.left, node.right])
-    if isinstance(node, ast.Subscript):
-        return _generic_schema(node)
-    plain = _PLAIN.get(_type_name(node))
-    return dict(plain) if plain is not None else _unknown(node)
-
-
-def _generic_schema(node: ast.Subscript) -> Schema:
-    name = _type_name(node.value)
-    args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    if name in _ARRAYS:
-        return _array_schema(name, args)
-    if name in _OBJECTS:
-        values = annotation_schema(args[-1]) if len(args) == 2 else {}
-        return {"type": "object", "additionalProperties": values} if values else {"type": "object"}
-    if name in ("Optional", "Union"):
-        return _union_schema(args + [ast.Constant(None)] if name == "Optional" else args)
-    if name == "Literal":
-        return _literal_schema(args)
-    if name == "Annotated":
-        return annotation_schema(args[0])
-    return _unknown(node)
-
-
-def _array_schema(name: str, args: list[ast.expr]) -> Schema:
-    homogeneous = name not in ("tuple", "Tuple") or (
-        len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis
-    )
-    if homogeneous:
-        items = annotation_schema(args[0])
-        return {"type": "array", "items": items} if items else {"type": "array"}
-    fixed = [annotation_schema(arg) for arg in args]
-    return {"type": "array", "prefixItems": fixed, "minItems": len(fixed), "maxItems": len(fixed)}
-
-
-def _union_schema(members: list[ast.expr]) -> Schema:
-    flat = [leaf for member in members for leaf in _union_members(member)]
-    schemas = [annotation_schema(member) for member in flat if not _is_none(member)]
-    if not schemas:
-        return {"type": "null"}
-    if len(schemas) == 1:
-        schema = schemas[0]
-    else:  # one unconstrained member makes the whole union unconstrained
-        schema = {"anyOf": schemas} if all(schemas) else {}
-    return _allow_null(schema) if len(schemas) < len(flat) else schema
-
-
 def _literal_schema(args: list[ast.expr]) -> Schema:
-    try:
-        values = [_json_literal(ast.literal_eval(arg)) for arg in args]
-    except (ValueError, TypeError, SyntaxError):
+    values = [literal_value(arg) for arg in args]
+    if NO_VALUE in values:
         return {}
     types = list(dict.fromkeys(_JSON_TYPES.get(type(value)) for value in values))
     if None in types:  # a list or dict value: not a valid Literal, so claim nothing
@@ -175,23 +254,26 @@ def _allow_null(schema: Schema) -> Schema:
         schema["enum"] = schema["enum"] + [None]
     if "anyOf" in schema and {"type": "null"} not in schema["anyOf"]:
         schema["anyOf"] = schema["anyOf"] + [{"type": "null"}]
+    if "$ref" in schema:  # a recursive class: its own schema stays as it is
+        rest = {key: value for key, value in schema.items() if key != "$ref"}
+        return {"anyOf": [{"$ref": schema["$ref"]}, {"type": "null"}], **rest}
     return schema
 
 
 def _is_optional(node: ast.expr | None) -> bool:
     """Whether the annotation admits None (Optional[T], T | None, Union[..., None], None)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return _is_optional(_parse_annotation_text(node.value))
+        return _is_optional(parse_annotation_text(node.value))
     if isinstance(node, ast.Subscript):
-        name = _type_name(node.value)
-        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        name = type_name(node.value)
+        args = subscript_args(node)
         if name == "Optional":
             return True
         if name in ("Union", "Annotated"):
             return any(_is_optional(arg) for arg in (args if name == "Union" else args[:1]))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _is_optional(node.left) or _is_optional(node.right)
-    return node is not None and _is_none(node)
+    return node is not None and is_none(node)
 
 
 def _union_members(node: ast.expr) -> list[ast.expr]:
@@ -200,59 +282,5 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _type_name(node: ast.expr) -> str:
-    """`x` for `x`, `typing.x` or `mod.x`: the spelling carries the meaning, not the import."""
-    if isinstance(node, ast.Name):
-        return node.id
-    return node.attr if isinstance(node, ast.Attribute) else ""
-
-
 def _unknown(node: ast.expr) -> Schema:
     return {"x-annotation": ast.unparse(node)}
-
-
-def _parse_annotation_text(text: str) -> ast.expr | None:
-    """Parse a string annotation or docstring type ("int, optional" → `int`)."""
-    text = text.removesuffix(", optional").strip()
-    if not text:
-        return None
-    try:
-        return ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
-def _json_literal(value: Any) -> Any:
-    """`value` as JSON data (tuples become lists); ValueError if JSON cannot carry it."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_json_literal(item) for item in value]
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        return {key: _json_literal(item) for key, item in value.items()}
-    raise ValueError(f"not representable in JSON: {value!r}")
-
-
-def _parse_docstring(text: str) -> dict[str, dict[str, str]]:
-    """Per-parameter {"type", "description"}; the summary line sits under the key ""."""
-    try:
-        parsed = docstring_parser.parse(text)
-    except docstring_parser.ParseError:
-        return {}
-    docs = {"": {"description": _one_line(parsed.short_description)}}
-    for param in parsed.params:
-        docs[param.arg_name] = {
-            "type": param.type_name or "",
-            "description": _one_line(param.description),
-        }
-    return docs
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())

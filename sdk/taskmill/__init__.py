@@ -17,8 +17,9 @@ from typing import Any
 from taskmill.client import Client
 from taskmill.errors import (Forbidden, JobFailed, JobTimeout, NotFound, TaskmillError, Unauthorized,
                              ValidationError)
+from taskmill.resource import Resource
 
-__all__ = ["Client", "Forbidden", "JobFailed", "JobTimeout", "NotFound", "TaskmillError",
+__all__ = ["Client", "Forbidden", "JobFailed", "JobTimeout", "NotFound", "Resource", "TaskmillError",
            "Unauthorized", "ValidationError", "get_resource", "get_state", "get_variable",
            "run_script", "set_state", "set_variable"]
 
