@@ -5,7 +5,9 @@ installed by ts/install.sh, which `make assets` runs). It only parses the source
 type-checked, emitted or executed, so user code never runs here. Mapping, by spelling:
 number, string, boolean; `T[]` / `Array<T>` → array; string-literal unions and enums declared
 in the file → enum; object literal types and interfaces → object; `Record<string, T>` → object
-of T; `Date` → date-time string; aliases in the file are followed; anything else → `{}`.
+of T; `Date` → date-time string; aliases in the file are followed (a named object type keeps
+its name as `title`); `Resource<"postgresql">` → a resource of that type (the form's picker;
+`Resource` needs no import: Bun strips types without checking them); anything else → `{}`.
 A parameter with `?` or a default is optional; `T | null` admits null.
 """
 from __future__ import annotations

@@ -53,7 +53,7 @@ def test_aliases_and_enums_declared_in_the_file_are_followed():
 def test_object_literal_types_become_objects_with_required_properties():
     assert param("x: { a: number; b?: string }") == {
         "type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "string"}},
-        "required": ["a"],
+        "required": ["a"], "x-order": ["a", "b"],
     }
 
 

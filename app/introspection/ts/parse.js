@@ -4,7 +4,9 @@
 //   {"error": {"message", "line", "column"}}  (line and column are 1-based)
 //   {"missing": true}                           (no exported main)
 // Types map by their spelling; aliases, interfaces and enums declared in the same file are
-// followed; anything else is unconstrained ({}) with its source text as "x-annotation".
+// followed (object types keep their name as "title" and their member order as "x-order");
+// `Resource<"postgresql">` (a global type of the runner, no import) is a resource of that
+// type; anything else is unconstrained ({}) with its source text as "x-annotation".
 "use strict";
 const fs = require("fs");
 const ts = require("typescript");
@@ -186,6 +188,7 @@ function objectSchema(members, recur) {
     }
   }
   if (required.length) schema.required = required;
+  schema["x-order"] = Object.keys(schema.properties);
   return schema;
 }
 
@@ -195,13 +198,26 @@ function referenceSchema(node, declarations, seen, recur) {
   if ((name === "Array" || name === "ReadonlyArray") && args.length === 1) return arraySchema(recur(args[0]));
   if (name === "Record" && args.length === 2) return recordSchema(recur(args[0]), recur(args[1]));
   if (name === "Date") return { type: "string", format: "date-time" };
+  if (name === "Resource" && args.length === 1) return resourceSchema(args[0]) || annotation(node);
   const declaration = declarations.get(name);
+  // a type that refers to itself is followed once: the inner reference stays unconstrained
   if (!declaration || seen.has(name) || args.length) return annotation(node);
   seen = new Set(seen).add(name);
   const inner = (child) => typeSchema(child, declarations, seen);
-  if (ts.isTypeAliasDeclaration(declaration)) return inner(declaration.type);
-  if (ts.isInterfaceDeclaration(declaration)) return objectSchema(declaration.members, inner);
+  if (ts.isTypeAliasDeclaration(declaration)) return titled(inner(declaration.type), name);
+  if (ts.isInterfaceDeclaration(declaration)) return titled(objectSchema(declaration.members, inner), name);
   return enumDeclarationSchema(declaration) || annotation(node);
+}
+
+/** `Resource<"postgresql">`: a resource of that type, picked in the form by its path. */
+function resourceSchema(argument) {
+  if (!ts.isLiteralTypeNode(argument) || !ts.isStringLiteral(argument.literal)) return null;
+  return { type: "object", format: `resource-${argument.literal.text}` };
+}
+
+/** An object type declared by name keeps the name as its title (the form's legend). */
+function titled(schema, name) {
+  return schema.type === "object" && schema.properties && !schema.title ? { type: "object", title: name, ...schema } : schema;
 }
 
 function recordSchema(keys, values) {
