@@ -23,6 +23,7 @@ from app.events import JobEvents
 from app.introspection import run_args
 from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
 from app.services import resolve, schedules, state, tokens
+from app.services.secret_reads import LearnedSecrets, SecretReads
 from config import Settings
 from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
@@ -83,10 +84,12 @@ class JobExecutor:
             limits = self._limits(script)
             env = {**self._job_env(session, job, limits),
                    "TASKMILL_STATE_KEY": state.key_of(job.trigger_kind, job.trigger_label, job.script_path)}
+            learned = LearnedSecrets(SecretReads(self.events.client), self.db,  # fetched via the SDK
+                                     lambda: secret_box(self.settings), job_id, job.workspace_id)
             return RunSpec(job_id=job_id, language=script.language, code=script.content,
                            args=run_args(script.language, script.schema, args),
                            limits=limits, env=env, isolation=self._isolation(script),
-                           domain=f"{job.workspace_id}:{job.run_as_user_id}"), Redactor(secrets)
+                           domain=f"{job.workspace_id}:{job.run_as_user_id}"), Redactor(secrets, learn=learned)
 
     def _isolation(self, script: Script) -> str:
         """The script's own choice, else this worker group's default."""
@@ -123,6 +126,7 @@ class JobExecutor:
             return RunOutcome.failed(FailureKind.SANDBOX, f"sandbox error: {exc}")
 
     def _store(self, job_id: str, outcome: RunOutcome, duration_ms: int, redactor: Redactor) -> None:
+        redactor.refresh()  # secrets the job fetched through the API, up to its end
         if outcome.success:
             values: dict[str, Any] = {"status": JobStatus.SUCCESS,
                                       "result": _redacted(outcome.result, redactor)}

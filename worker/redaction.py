@@ -1,7 +1,10 @@
 """Keeping a job's secrets out of its logs, its stored error and the worker's own logging.
 
 The executor builds one Redactor per run from the clear values of the secrets the run's
-references resolved to. Every occurrence, and its JSON-escaped form, becomes `*****`.
+references resolved to, plus a `learn` source of the secrets the running job fetches through
+the API with its job token (app.services.secret_reads): `refresh` adds those, and the log
+sink calls it before it masks each flush. Every occurrence, and its JSON-escaped form,
+becomes `*****`.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import logging
 import re
 import traceback
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 MASK = "*****"
 
@@ -24,11 +27,27 @@ class Redactor:
     """Masks secrets in text; as a stream filter (`feed` then `end`) it also catches a secret
     split across two chunks, by holding back an end of the text that could start one."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        forms = set().union(*(_forms(s) for s in secrets))
-        self._secrets = sorted(forms, key=len, reverse=True)  # longest first: no partial masks
-        self._pattern = re.compile("|".join(map(re.escape, self._secrets))) if forms else None
+    def __init__(self, secrets: Iterable[str] = (),
+                 learn: Callable[[], Iterable[str]] | None = None) -> None:
+        self._learn = learn
+        self._secrets: list[str] = []
+        self._pattern: re.Pattern[str] | None = None
         self._held = ""
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Mask these secrets too, from now on."""
+        forms = set(self._secrets).union(*(_forms(s) for s in secrets))
+        if len(forms) == len(self._secrets):
+            return
+        self._secrets = sorted(forms, key=len, reverse=True)  # longest first: no partial masks
+        # One assignment: a logging filter on another thread sees the old or the new pattern.
+        self._pattern = re.compile("|".join(map(re.escape, self._secrets)))
+
+    def refresh(self) -> None:
+        """Add the secrets `learn` reports as newly handed to the job (none without `learn`)."""
+        if self._learn is not None:
+            self.add(self._learn())
 
     @property
     def active(self) -> bool:

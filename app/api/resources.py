@@ -10,6 +10,7 @@ from app.crypto import secret_box
 from app.extensions import runtime
 from app.services import resources
 from app.services.resolve import Resolver
+from app.services.secret_reads import SecretReads
 from app.services.resources import ResourceDraft
 
 blp = Blueprint("resources", __name__, url_prefix="/api/w/<ws>/resources",
@@ -44,7 +45,8 @@ def get_resource(query: dict, ws: str, path: str):
     session, caller = runtime().db.scoped, actor(ws)
     resource = resources.get(session, caller, path)
     if query["resolve"]:
-        value = Resolver(session, caller, secret_box(runtime().settings)).resource(path)
+        reads = SecretReads(runtime().events.client)  # a job's token: its worker masks them
+        value = Resolver(session, caller, secret_box(runtime().settings), reads).resource(path)
         session.expunge(resource)  # a copy for the response, never written back
         resource.value = value
     return resource

@@ -9,6 +9,7 @@ from app.auth import actor, authenticate_api_request
 from app.crypto import secret_box
 from app.extensions import runtime
 from app.services import variables
+from app.services.secret_reads import SecretReads
 from app.services.variables import VariableDraft
 
 blp = Blueprint("variables", __name__, url_prefix="/api/w/<ws>/variables",
@@ -41,9 +42,10 @@ def create_variable(data: dict, ws: str):
 @blp.get("/p/<path:path>")
 @blp.response(200, VariableSchema)
 def get_variable(ws: str, path: str):
-    """One variable; a secret's value only for callers who may read it (and that read is audited)."""
+    """One variable; a secret's value only for callers who may read it (and that read is
+    audited; read by a job, it is masked in that job's logs and result from then on)."""
     with runtime().db.session() as session:
-        return variables.read(session, actor(ws), _box(), path)
+        return variables.read(session, actor(ws), _box(), path, SecretReads(runtime().events.client))
 
 
 @blp.post("/p/<path:path>")

@@ -19,6 +19,7 @@ from app.models import Job, User
 from app.services import references, resource_types, resources, variables
 from app.services.args import validate_args
 from app.services.references import VAR_PREFIX
+from app.services.secret_reads import SecretReads
 
 
 class UnresolvableReference(NotFound):
@@ -38,8 +39,9 @@ class MismatchedValue(InvalidState):
 class Resolver:
     """Resolves references for one actor and remembers the clear secrets it handed out."""
 
-    def __init__(self, session: Session, actor: Actor, box: SecretBox) -> None:
-        self.session, self.actor, self.box = session, actor, box
+    def __init__(self, session: Session, actor: Actor, box: SecretBox,
+                 reads: SecretReads | None = None) -> None:
+        self.session, self.actor, self.box, self.reads = session, actor, box, reads
         self.secrets: set[str] = set()
         """Clear values of the secrets resolved so far (the job's logs must not show them)."""
 
@@ -50,7 +52,7 @@ class Resolver:
     def variable(self, path: str) -> str:
         """The clear value of the variable at `path`."""
         try:
-            variable, value = variables.read_value(self.session, self.actor, self.box, path)
+            variable, value = variables.read_value(self.session, self.actor, self.box, path, self.reads)
         except (NotFound, Forbidden):
             raise self._unreadable(VAR_PREFIX, path) from None
         if variable.is_secret:

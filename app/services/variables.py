@@ -17,6 +17,7 @@ from app.errors import Conflict, NotFound
 from app.models import TargetKind, Variable, utcnow
 from app.services import audit, folders, grants
 from app.services.paths import validate_path
+from app.services.secret_reads import SecretReads
 
 KIND = TargetKind.VARIABLE
 
@@ -63,19 +64,28 @@ def get(session: Session, actor: Actor, path: str, action: Action = Action.READ)
     return variable
 
 
-def read(session: Session, actor: Actor, box: SecretBox, path: str) -> Variable:
-    """One variable as a user reads it; revealing a secret's value is audited."""
+def read(session: Session, actor: Actor, box: SecretBox, path: str,
+         reads: SecretReads | None = None) -> Variable:
+    """One variable as a user reads it; revealing a secret's value is audited, and noted in
+    `reads` when a job's token reads it (its worker then masks it in the job's output)."""
     variable = present(actor, get(session, actor, path), box)
     if variable.is_secret and variable.shown_value is not None:
         audit.record_for(session, actor, "variable.read_secret", path)
+        if reads is not None:
+            reads.note(actor, variable)
     return variable
 
 
-def read_value(session: Session, actor: Actor, box: SecretBox, path: str) -> tuple[Variable, str]:
-    """The variable and its clear value, if the actor may read that value."""
+def read_value(session: Session, actor: Actor, box: SecretBox, path: str,
+               reads: SecretReads | None = None) -> tuple[Variable, str]:
+    """The variable and its clear value, if the actor may read that value (a secret read by a
+    job's token is noted in `reads`)."""
     variable = get(session, actor, path)
     require(actor, value_action(variable), KIND, path)
-    return variable, plain_value(variable, box)
+    value = plain_value(variable, box)
+    if reads is not None:
+        reads.note(actor, variable)
+    return variable, value
 
 
 def _set_value(variable: Variable, value: str, is_secret: bool, box: SecretBox) -> None:
