@@ -55,7 +55,17 @@ class Settings:
     """Root image of every runner image, built by debootstrap when it is missing."""
     debian_mirror: str = "http://deb.debian.org/debian"
     ca_bundle: str = ""
-    """Host CA bundle copied into runner images (for TLS-intercepting proxies)."""
+    """Host CA bundle copied into runner images and mounted into dependency install
+    containers (for TLS-intercepting proxies)."""
+    deps_volume: str = "taskmill-deps"
+    """Docker volume holding every cached dependency environment and Go binary; mounted
+    read-only into job containers, read-write only into install and build containers."""
+    deps_network: str = "bridge"
+    """Network mode of install containers: they need PyPI / the npm registry."""
+    deps_timeout_s: float = 900.0
+    """Longest a resolution, install or build may take."""
+    deps_memory_mb: int = 2048
+    """Memory of install and build containers (pip building an sdist, go build)."""
 
     job_timeout_s: float = 900.0
     """Default per-job wall-clock limit; a script may set its own."""

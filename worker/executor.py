@@ -25,6 +25,7 @@ from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
 from app.services import resolve, schedules, state, tokens
 from app.services.secret_reads import LearnedSecrets, SecretReads
 from config import Settings
+from worker.deps import DependencyError, Needs, installer_for, needs_of
 from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
 from worker.redaction import Redactor, redacted_logging
@@ -42,6 +43,7 @@ class JobExecutor:
     def __init__(self, settings: Settings, db: Database, events: JobEvents,
                  backend: SandboxBackend) -> None:
         self.settings, self.db, self.events, self.backend = settings, db, events, backend
+        self.needs: Needs | None = None  # what the job's code needs prepared; set by _prepare
 
     def execute(self, job_id: str) -> None:
         """Run the job if it is still queued; otherwise return without touching it."""
@@ -79,6 +81,7 @@ class JobExecutor:
         with self.db.session() as session:
             job = session.get(Job, job_id)
             script = self._script_of(session, job)
+            self.needs = needs_of(script)
             args, secrets = resolve.job_args(session, job, script.schema,
                                              lambda: secret_box(self.settings))
             limits = self._limits(script)
@@ -120,7 +123,12 @@ class JobExecutor:
 
     def _run(self, spec: RunSpec, sink: LogSink, cancel: threading.Event) -> RunOutcome:
         try:
+            if self.needs is not None:  # after the session, under the heartbeat: installs take long
+                spec = installer_for(self.backend, self.settings, self.db).prepare(
+                    self.needs, spec, sink.write, cancel)
             return self.backend.run(spec, sink.write, cancel)
+        except DependencyError as exc:  # resolving, installing or building failed: nothing ran
+            return exc.outcome()
         except Exception as exc:  # the backend promises not to raise; record it if it does
             log.exception("sandbox backend crashed on job %s", spec.job_id)
             return RunOutcome.failed(FailureKind.SANDBOX, f"sandbox error: {exc}")

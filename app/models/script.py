@@ -34,3 +34,23 @@ class Script(Base):
     archived: Mapped[bool] = mapped_column(default=False)
     isolation: Mapped[str] = mapped_column(String(16), default="")
     """`container`, `warm`, or empty for the worker group's default (TASKMILL_ISOLATION)."""
+    dependency_lock: Mapped[str | None] = mapped_column(Text)
+    """The version's third-party dependencies, resolved once and pinned (pip's requirements with
+    hashes for Python, package.json and bun.lock for TypeScript); None until its first run
+    resolves them, or when it has none (see worker/deps)."""
+    dependency_lock_hash: Mapped[str | None] = mapped_column(String(64))
+    """Names the cached environment installed from that lock."""
+
+
+class DependencyLock(Base):
+    """A resolved requirement set, shared by every script version that asks for the same one:
+    a set is resolved once, and the same lock (so the same cached environment) serves all."""
+
+    __tablename__ = "dependency_locks"
+
+    language: Mapped[str] = mapped_column(String(32), primary_key=True)
+    requirements_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    requirements: Mapped[str] = mapped_column(Text)
+    lock: Mapped[str] = mapped_column(Text)
+    lock_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

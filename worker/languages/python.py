@@ -1,8 +1,9 @@
 """Python jobs: `main(**args)` in a module, its return value as the JSON result.
 
-Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}}`. Result channel: one JSON frame,
-`{"ok": true, "result": ...}` or `{"ok": false, "error": {"name", "message", "traceback"}}`
-(see `images/python/wrapper.py`).
+Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}, "deps": <dir>}`, `deps`
+naming the job's cached environment (its `site-packages` goes first on sys.path), if any.
+Result channel: one JSON frame, `{"ok": true, "result": ...}` or `{"ok": false, "error":
+{"name", "message", "traceback"}}` (see `images/python/wrapper.py`).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class Python(Language):
         return f"\x00taskmill-end-{spec.job_id}\x00".encode()
 
     def envelope(self, spec: RunSpec) -> bytes:
-        envelope = {"code": spec.code, "args": spec.args, "env": spec.env,
+        envelope = {"code": spec.code, "args": spec.args, "env": spec.env, "deps": spec.deps,
                     "end_marker": self.end_marker(spec).decode()}
         return (json.dumps(envelope) + "\n").encode()
 

@@ -12,6 +12,10 @@ from enum import Enum
 from typing import Any, Callable, Protocol
 
 
+DEPS_MOUNT = "/opt/taskmill-deps"
+"""Where job containers see the dependency volume (read-only; see worker/deps)."""
+
+
 class FailureKind(str, Enum):
     """Why a run failed; stored on the job so users and tests can tell the causes apart."""
 
@@ -23,6 +27,7 @@ class FailureKind(str, Enum):
     RESULT_TOO_LARGE = "result_too_large"  # the result frame passed the size cap
     CANCELED = "canceled"  # killed because a user canceled the job
     SANDBOX = "sandbox"  # the backend itself failed (image missing, engine down, ...)
+    DEPENDENCIES = "dependencies"  # its requirements could not be resolved or installed
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class RunSpec:
     """`container` (a fresh container, never reused) or `warm` (see worker/sandbox/warm.py)."""
     domain: str = ""
     """The trust domain (workspace and run-as user): warm containers serve only one."""
+    deps: str = ""
+    """Where the job finds its prepared dependencies, as a path the program sees (a cached
+    environment or binary, see worker/deps); empty when it has none."""
 
 
 @dataclass

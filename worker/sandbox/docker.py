@@ -22,7 +22,7 @@ from config import Settings
 # A module import, not `from ... import`: worker.languages imports worker.sandbox.base,
 # so either package may be the one still initializing when the other needs it.
 import worker.languages as languages
-from worker.sandbox.base import Limits, OutputCallback, RunOutcome, RunSpec
+from worker.sandbox.base import DEPS_MOUNT, Limits, OutputCallback, RunOutcome, RunSpec
 from worker.sandbox.pool import OWNER_TTL_S, POOL_LABEL, ContainerPool, Started, discard
 from worker.sandbox.warm import WARM_LABEL, WarmContainer, WarmRegistry, domain_label
 from worker.sandbox.supervision import (EndMarker, LogStream, ResultBuffer, Watchdog,
@@ -40,10 +40,14 @@ KILLED_BY_SIGKILL = 137
 
 
 def container_config(language: languages.Language, image: str, limits: Limits,
-                     labels: dict[str, str], command: list[str] | None = None) -> dict[str, Any]:
-    """Keyword arguments of `containers.create` for one job's container."""
+                     labels: dict[str, str], command: list[str] | None = None,
+                     deps_volume: str = "") -> dict[str, Any]:
+    """Keyword arguments of `containers.create` for one job's container; `deps_volume`, the
+    cached dependencies (worker/deps), is mounted read-only into every one, so a container
+    made before its job was known can serve a job that has dependencies."""
     memory = f"{limits.memory_mb}m"
     return dict(
+        volumes=[f"{deps_volume}:{DEPS_MOUNT}:ro"] if deps_volume else [],
         image=image, command=command or language.image_command(), user=RUNNER_USER,
         stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
         labels={**labels, MANAGED_LABEL: "1"},
@@ -141,7 +145,7 @@ class DockerBackend:
     def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str],
                command: list[str] | None = None) -> Started:
         image = self.settings.image_for(language.name)
-        config = container_config(language, image, limits, labels, command)
+        config = container_config(language, image, limits, labels, command, self.settings.deps_volume)
         container = self.client.containers.create(**config)
         try:
             # Attach before start: output printed right away is not missed.

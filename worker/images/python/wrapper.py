@@ -16,6 +16,7 @@ import enum
 import importlib.util
 import json
 import os
+import site
 import sys
 import tempfile
 import traceback
@@ -42,6 +43,14 @@ def read_envelope():
     os.dup2(devnull, 0)
     os.close(devnull)
     return envelope
+
+
+def use_dependencies(deps):
+    """Put the job's cached environment (read-only, see worker/deps) ahead of the system's."""
+    if deps:
+        packages = os.path.join(deps, "site-packages")
+        sys.path.insert(0, packages)
+        site.addsitedir(packages)  # already on the path: only runs its .pth files
 
 
 def load_script(code):
@@ -173,6 +182,7 @@ def error_frame(error):
 def run_job(envelope):
     """(exit status, frame as JSON text): main's result, or the error that stopped it."""
     os.environ.update(envelope.get("env") or {})
+    use_dependencies(envelope.get("deps"))
     try:
         module = load_script(envelope["code"])
         main = getattr(module, "main", None)
