@@ -36,29 +36,42 @@ def definition_from_text(text: str) -> FlowDefinition:
 
 
 def locate_all(text: str, details: list[dict]) -> None:
-    """Add `line`/`column` (1-based) to each problem whose field is found in `text`."""
+    """Add `line`/`column` (1-based) to each problem whose field is found in `text`; a
+    problem inside a multi-line expression points at its line within the expression."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return
+    lines = text.splitlines()
     for detail in details:
-        found = locate(root, detail["field"])
-        if found is not None:
-            line, column = found
-            detail["line"], detail["column"] = line + detail.pop("line_offset", 0), column
+        offset = detail.pop("line_offset", 0)
+        node = locate(root, detail["field"])
+        if node is None:
+            continue
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # A block scalar starts at its `|` or `>`; its text begins on the next line.
+            line += 1 + offset
+            column = _indent(lines, line) + 1
+        else:
+            line += offset
+        detail["line"], detail["column"] = line, column
 
 
-def locate(root: yaml.Node | None, path: str) -> tuple[int, int] | None:
-    """Where the node at JSON path `path` starts; the nearest existing parent otherwise."""
+def _indent(lines: list[str], line: int) -> int:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text) - len(text.lstrip(" "))
+
+
+def locate(root: yaml.Node | None, path: str) -> yaml.Node | None:
+    """The node at JSON path `path`; the nearest existing parent otherwise."""
     node, best = root, root
     for token in path_tokens(path):
         node = _child(node, token)
         if node is None:
             break
         best = node
-    if best is None:
-        return None
-    return best.start_mark.line + 1, best.start_mark.column + 1
+    return best
 
 
 def _child(node: yaml.Node | None, token: str | int) -> yaml.Node | None:

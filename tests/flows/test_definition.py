@@ -135,6 +135,14 @@ def test_invalid_yaml_reports_its_line():
     assert found[0]["line"] == 4 and "invalid YAML" in found[0]["message"]
 
 
+def test_an_error_inside_a_multi_line_expression_points_at_its_own_line():
+    text = ("modules:\n  - id: a\n    value: {type: identity}\n    skip_if:\n      expr: |\n"
+            "        flow_input.x\n        and ]\n")
+    found = problems(text)
+    assert "invalid expression" in found[0]["message"]
+    assert (found[0]["line"], found[0]["column"]) == (7, 9)
+
+
 def test_retry_delays_follow_constant_then_exponential_backoff():
     definition = FlowDefinition.from_dict(EVERY_TYPE)
     retry = definition.find("raw").retry

@@ -1,10 +1,10 @@
 """Job pages: the filterable list and one job with its live logs."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 from app.extensions import runtime
-from app.models import JobStatus
+from app.models import JobKind, JobStatus
 from app.services import jobs as job_service
 from webui.blueprint import bp, actor_or_404
 
@@ -37,7 +37,10 @@ def jobs(ws: str):
 
 @bp.get("/w/<ws>/jobs/get/<job_id>")
 def job(ws: str, job_id: str):
-    """One job: status, timings, args, result or error, and logs that stream in live."""
+    """One job: status, timings, args, result or error, and logs that stream in live.
+    A flow run's page is its graph; a step's page links to it."""
     actor = actor_or_404(ws)
     item = job_service.get(runtime().db.scoped, actor, job_id)
+    if item.kind == JobKind.FLOW and item.parent_job_id is None:
+        return redirect(url_for("webui.flow_run", ws=ws, job_id=job_id))
     return render_template("jobs/show.html", ws=actor.workspace, job=item)
