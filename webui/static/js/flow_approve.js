@@ -8,18 +8,11 @@
   const { api, errorOf, showError, showFieldErrors } = window.taskmill;
   const errorBox = document.getElementById("approval-error");
 
+  /** The form's values, or null after showing the inputs that cannot be read. */
   function payload() {
-    const data = {};
-    form.querySelectorAll("[data-field]").forEach((field) => {
-      const input = field.querySelector("input, select, textarea");
-      const kind = field.dataset.kind;
-      if (kind === "boolean") { data[field.dataset.field] = input.checked; return; }
-      if (input.value.trim() === "") return;
-      if (kind === "integer" || kind === "number") data[field.dataset.field] = Number(input.value);
-      else if (kind === "enum" || kind === "json") data[field.dataset.field] = JSON.parse(input.value);
-      else data[field.dataset.field] = input.value;
-    });
-    return data;
+    const { values, problems } = window.taskmillSchemaForm.read(form);
+    showFieldErrors(form, window.taskmillSchemaForm.atTopLevel(problems));
+    return problems.length ? null : values;
   }
 
   async function send(url, body) {
@@ -37,7 +30,8 @@
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    send(page.dataset.resumeUrl, payload());
+    const body = payload();
+    if (body) send(page.dataset.resumeUrl, body);
   });
   document.getElementById("reject-button").addEventListener("click", () => send(page.dataset.cancelUrl));
 })();

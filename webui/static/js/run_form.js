@@ -1,5 +1,6 @@
-/* The run form: turns the server-rendered schema fields into typed JSON arguments,
- * starts the job through the REST API and goes to its page, or shows per-field errors. */
+/* The run form: turns the server-rendered schema fields into typed JSON arguments (with
+ * schema_form.js), starts the job through the REST API and goes to its page, or shows
+ * per-field errors. */
 "use strict";
 
 (() => {
@@ -8,49 +9,13 @@
   const { api, errorOf, showError, showFieldErrors } = window.taskmill;
   const errorBox = form.querySelector(".form-error");
 
-  class FieldError extends Error {}
-
-  /** The typed value of one field, or `undefined` to leave it out (the script's default applies). */
-  function valueOf(field) {
-    const kind = field.dataset.kind;
-    const input = field.querySelector("input, select, textarea");
-    if (kind === "boolean") return input.checked;
-    const raw = input.value;
-    if (raw.trim() === "") {
-      // Left out, a required field is reported by the server next to its input.
-      if (field.dataset.nullable === "true" && field.dataset.required === "true") return null;
-      return undefined;
-    }
-    if (kind === "integer" || kind === "number") {
-      const number = Number(raw);
-      if (!Number.isFinite(number)) throw new FieldError("not a number");
-      return number;
-    }
-    if (kind === "enum") return JSON.parse(raw);
-    if (kind === "json") {
-      try { return JSON.parse(raw); } catch (err) { throw new FieldError("not valid JSON: " + err.message); }
-    }
-    if (kind === "any") {
-      try { return JSON.parse(raw); } catch (err) { return raw; } // plain text is a string
-    }
-    return raw;
-  }
+  const { read, atTopLevel } = window.taskmillSchemaForm;
 
   /** All arguments, or null after showing the fields whose input cannot be read. */
   function collect() {
-    const args = {};
-    const problems = [];
-    form.querySelectorAll("[data-field]").forEach((field) => {
-      try {
-        const value = valueOf(field);
-        if (value !== undefined) args[field.dataset.field] = value;
-      } catch (err) {
-        if (!(err instanceof FieldError)) throw err;
-        problems.push({ field: field.dataset.field, message: err.message });
-      }
-    });
-    if (!problems.length) return args;
-    showFieldErrors(form, problems);
+    const { values, problems } = read(form);
+    if (!problems.length) return values;
+    showFieldErrors(form, atTopLevel(problems));
     showError(errorBox, "Some fields need fixing.");
     return null;
   }
@@ -70,7 +35,7 @@
     }
     button.disabled = false;
     const error = errorOf(result);
-    const unmatched = showFieldErrors(form, error.details);
+    const unmatched = showFieldErrors(form, atTopLevel(error.details));
     const extra = unmatched.map((d) => (d.field === "(root)" ? d.message : d.field + ": " + d.message)).join("; ");
     showError(errorBox, extra ? error.message + " — " + extra : error.message);
   });
