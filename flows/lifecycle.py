@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.events import JobEvents
 from app.models import ApprovalStatus, FlowApproval, Job, JobStatus, utcnow
+from app.services import schedules
 from flows import rows
 
 ENDED = {"kind": "canceled", "message": "the flow ended before this step finished"}
@@ -61,6 +62,8 @@ def end_flow(db: Database, events: JobEvents, flow_row_id: str, status: JobStatu
         rows.finish(session, row, status, result=result, error=error, flow_state=flow_state)
         close_descendants(session, row)
     events.publish(flow_row_id)
+    with db.session() as session:  # a failed scheduled flow run gets its schedule's on_failure script
+        schedules.on_job_finished(session.get(Job, flow_row_id))
     return True
 
 

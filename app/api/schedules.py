@@ -1,4 +1,4 @@
-"""/api/w/<ws>/schedules: cron triggers of scripts, mirrored into RedBeat."""
+"""/api/w/<ws>/schedules: cron triggers of scripts and flows, mirrored into RedBeat."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -8,11 +8,11 @@ from app.api.schemas import (JobCreatedSchema, JobSchema, ScheduleCreateSchema, 
 from app.auth import actor, authenticate_api_request
 from app.beat import BeatMirror
 from app.extensions import runtime
-from app.services import schedules
+from app.services import schedule_firing, schedules
 from app.services.schedule_checks import ScheduleDraft
 
 blp = Blueprint("schedules", __name__, url_prefix="/api/w/<ws>/schedules",
-                description="Schedules: run a script on a cron in a timezone")
+                description="Schedules: run a script or a flow on a cron in a timezone")
 blp.before_request(authenticate_api_request)
 
 
@@ -40,7 +40,8 @@ def list_schedules(ws: str):
 @blp.arguments(ScheduleCreateSchema)
 @blp.response(201, ScheduleSchema)
 def create_schedule(data: dict, ws: str):
-    """Create a schedule; the caller owns it and its jobs run with the caller's rights."""
+    """Create a schedule of a script (`script_path`) or a flow (`flow_path`); the caller owns
+    it and its runs have the caller's rights."""
     with runtime().db.session() as session:
         return _shown(session, schedules.create(session, mirror(), actor(ws), data["path"], _draft(data)))
 
@@ -89,14 +90,14 @@ def disable_schedule(ws: str, path: str):
 @blp.post("/p/<path:path>/run_now")
 @blp.response(201, JobCreatedSchema)
 def run_schedule_now(ws: str, path: str):
-    """Run its script with its args now, as the caller."""
+    """Run its script or flow with its args now, as the caller."""
     rt = runtime()
-    return schedules.run_now(rt.db, rt.queue, actor(ws), path)
+    return schedule_firing.run_now(rt.db, rt.queue, actor(ws), path)
 
 
 @blp.get("/p/<path:path>/runs")
 @blp.arguments(ScheduleRunsQuerySchema, location="query")
 @blp.response(200, JobSchema(many=True))
 def schedule_runs(query: dict, ws: str, path: str):
-    """Its latest jobs (and on_failure jobs), newest first."""
+    """Its latest jobs and flow runs (and on_failure jobs), newest first."""
     return schedules.runs(runtime().db.scoped, actor(ws), path, query["limit"])

@@ -423,8 +423,11 @@ class ScheduleFieldsSchema(Schema):
         "description": "5 fields (minute hour day month weekday) or 6 with seconds first",
         "example": "30 2 * * *"})
     timezone = fields.String(load_default="UTC", metadata={"description": "IANA name", "example": "Europe/Paris"})
-    script_path = fields.String(required=True, metadata={"example": "u/admin/hello"})
-    args = fields.Dict(load_default=dict, metadata={"description": "validated against the script's schema"})
+    script_path = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the script to run (or give flow_path)", "example": "u/admin/hello"})
+    flow_path = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the flow to run (or give script_path)", "example": "u/admin/etl"})
+    args = fields.Dict(load_default=dict, metadata={"description": "validated against the target's schema"})
     enabled = fields.Boolean(load_default=True)
     on_failure_path = fields.String(load_default=None, allow_none=True, metadata={
         "description": "a script run with {job_id, schedule, error} when a job of this schedule fails"})
@@ -445,6 +448,8 @@ class MissedSlotsSchema(Schema):
 
 class ScheduleSchema(ScheduleCreateSchema):
     workspace_id = fields.String()
+    target_kind = fields.Function(lambda schedule: schedule.target_kind.value,
+                                  metadata={"enum": ["script", "flow"], "description": "what it runs"})
     description = fields.String(metadata={"description": "the cron in words"})
     next_fires = fields.List(fields.DateTime(), metadata={"description": "the next 5 slots (UTC)"})
     edited_by = fields.String(metadata={"description": "the owner: jobs run with this user's rights"})

@@ -8,7 +8,7 @@ from app.models.group import Group, GroupMember
 from app.models.invitation import Invitation
 from app.models.job import Job, JobKind, JobStatus
 from app.models.resource import Resource, ResourceType
-from app.models.schedule import Schedule, ScheduleFiring
+from app.models.schedule import Schedule, ScheduleFiring, ScheduleTargetKind
 from app.models.script import DependencyLock, Script
 from app.models.state import State
 from app.models.token import ApiToken, TokenScope
@@ -19,5 +19,5 @@ from app.models.workspace import Member, Role, Workspace
 
 __all__ = ["ApiToken", "ApprovalStatus", "AuditEvent", "Base", "DependencyLock", "Flow", "FlowApproval", "Folder", "Grant", "Group", "GroupMember", "Invitation", "Job",
            "JobKind", "JobStatus", "Level", "Member", "PrincipalKind", "Resource", "ResourceType", "Role",
-           "Schedule", "ScheduleFiring", "Script", "State", "TargetKind", "TokenScope", "User",
+           "Schedule", "ScheduleFiring", "ScheduleTargetKind", "Script", "State", "TargetKind", "TokenScope", "User",
            "Variable", "Webhook", "Workspace", "utcnow"]

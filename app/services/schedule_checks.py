@@ -1,5 +1,6 @@
-"""What makes a schedule valid: a cron and timezone that parse, scripts that exist and that
-the schedule's owner may run, and args that match the target script's schema.
+"""What makes a schedule valid: a cron and timezone that parse, one target (a script or a
+flow) and an on_failure script that exist and that the schedule's owner may run, and args
+that match the target's schema.
 
 Every problem is collected, so one 400 lists them all with their fields.
 """
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.models import Script
-from app.services import scripts
+from app.models import Flow, ScheduleTargetKind, Script
+from app.services import flows, scripts
 from app.services.args import validate_args
 from app.services.cron import CronSpec
 
@@ -28,11 +29,21 @@ class ScheduleDraft:
 
     cron: str
     timezone: str
-    script_path: str
+    script_path: str | None = None
+    """The target script; exactly one of script_path and flow_path is given."""
+    flow_path: str | None = None
+    """The target flow."""
     args: dict[str, Any] = field(default_factory=dict)
     enabled: bool = True
     on_failure_path: str | None = None
     summary: str = ""
+
+    @property
+    def target(self) -> tuple[ScheduleTargetKind, str]:
+        """The kind and path of the target (a flow when flow_path is given)."""
+        if self.flow_path:
+            return ScheduleTargetKind.FLOW, self.flow_path
+        return ScheduleTargetKind.SCRIPT, self.script_path or ""
 
 
 def _runnable(session: Session, owner: Actor, path: str, field_name: str) -> Script:
@@ -43,9 +54,31 @@ def _runnable(session: Session, owner: Actor, path: str, field_name: str) -> Scr
             {"field": field_name, "message": f"no script {path!r} that you may run"}]) from None
 
 
-def _args_errors(script: Script, args: Any, prefix: str) -> list[dict[str, str]]:
+def _runnable_flow(session: Session, owner: Actor, path: str) -> Flow:
     try:
-        validate_args(script.schema, args)
+        return flows.latest(session, owner, path, Action.RUN)
+    except (NotFound, Forbidden):
+        raise ValidationFailed(f"no flow {path!r} that you may run", [
+            {"field": "flow_path", "message": f"no flow {path!r} that you may run"}]) from None
+
+
+def _one_target(draft: ScheduleDraft) -> None:
+    if bool(draft.script_path) == bool(draft.flow_path):
+        message = "give either script_path or flow_path" if draft.script_path else "a target is required"
+        raise ValidationFailed(message, [{"field": "script_path", "message": message},
+                                         {"field": "flow_path", "message": message}])
+
+
+def _target_of(session: Session, owner: Actor, draft: ScheduleDraft) -> Script | Flow:
+    _one_target(draft)
+    if draft.flow_path:
+        return _runnable_flow(session, owner, draft.flow_path)
+    return _runnable(session, owner, draft.script_path, "script_path")
+
+
+def _args_errors(target: Script | Flow, args: Any, prefix: str) -> list[dict[str, str]]:
+    try:
+        validate_args(target.schema, args)
     except ValidationFailed as error:
         return [{"field": f"{prefix}/{d['field']}".rstrip("/"), "message": d["message"]}
                 for d in error.details]
@@ -64,9 +97,9 @@ def check_draft(session: Session, owner: Actor, draft: ScheduleDraft) -> CronSpe
     """Raise one ValidationFailed listing every invalid field; returns the parsed cron."""
     errors: list[dict[str, str]] = []
     spec = _collect(errors, CronSpec.parse, draft.cron, draft.timezone)
-    script = _collect(errors, _runnable, session, owner, draft.script_path, "script_path")
-    if script is not None:
-        errors.extend(_args_errors(script, draft.args, "args"))
+    target = _collect(errors, _target_of, session, owner, draft)
+    if target is not None:
+        errors.extend(_args_errors(target, draft.args, "args"))
     if draft.on_failure_path:
         hook = _collect(errors, _runnable, session, owner, draft.on_failure_path, "on_failure_path")
         if hook is not None and _args_errors(hook, FAILURE_HOOK_SAMPLE, ""):

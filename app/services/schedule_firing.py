@@ -1,4 +1,5 @@
-"""Firing schedules: one job per slot at most, failure hooks, and reports of missed slots.
+"""Starting the runs of schedules: one job (or flow run) per slot at most, run now, failure
+hooks, and reports of missed slots.
 
 Slot idempotency: before its job is created, a slot is claimed by inserting the unique row
 (schedule_id, slot) into `schedule_firings`, in its own committed transaction. A second
@@ -19,9 +20,9 @@ from sqlalchemy.orm import Session
 from app.authz import Action, Actor, load_actor
 from app.db import Database
 from app.errors import Forbidden, TaskmillError
-from app.models import Job, Schedule, ScheduleFiring, User, utcnow
+from app.models import Job, Schedule, ScheduleFiring, ScheduleTargetKind, User, utcnow
 from app.queue import JobQueue
-from app.services import jobs, scripts
+from app.services import flow_runs, flows, jobs, schedules, scripts
 from app.services.schedules import FAILURE_TRIGGER_KIND, TRIGGER_KIND
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,28 @@ def owner_actor(session: Session, schedule: Schedule) -> Actor:
     if owner is None:
         raise Forbidden("the schedule's owner no longer exists; save it again to own it")
     return load_actor(session, schedule.workspace_id, owner)
+
+
+def start(db: Database, queue: JobQueue, actor: Actor, schedule: Schedule) -> Job:
+    """Start the latest version of the schedule's script or flow with its args, as `actor`
+    (the job of a script, the flow job of a flow run)."""
+    trigger = jobs.Trigger(TRIGGER_KIND, actor, schedule.path)
+    with db.session() as session:
+        if schedule.target_kind == ScheduleTargetKind.FLOW:
+            target = flows.latest(session, actor, schedule.target_path, Action.RUN)
+        else:
+            target = scripts.latest(session, actor, schedule.target_path, Action.RUN)
+    if schedule.target_kind == ScheduleTargetKind.FLOW:
+        return flow_runs.submit(db, queue, target, schedule.args, trigger)
+    return jobs.submit(db, queue, target, schedule.args, trigger)
+
+
+def run_now(db: Database, queue: JobQueue, actor: Actor, path: str) -> Job:
+    """Run the schedule's target with its args now, as the caller (not as the owner: a
+    reader of a schedule must not borrow its owner's rights)."""
+    with db.session() as session:
+        schedule = schedules.get(session, actor, path, Action.RUN)
+    return start(db, queue, actor, schedule)
 
 
 def _claim(db: Database, schedule_id: int, slot: datetime) -> bool:
@@ -62,8 +85,9 @@ def _record(db: Database, schedule_id: int, slot: datetime, job_id: str | None,
 
 
 def fire(db: Database, queue: JobQueue, schedule_id: int, slot: datetime) -> str | None:
-    """Start the job of one slot as the schedule's owner; returns its id, or None when the
-    schedule is gone or disabled, the slot was already fired, or the job could not start."""
+    """Start the job (or flow run) of one slot as the schedule's owner; returns its id, or
+    None when the schedule is gone or disabled, the slot was already fired, or the job could
+    not start."""
     with db.session() as session:
         schedule = session.get(Schedule, schedule_id)
         if schedule is None or not schedule.enabled:
@@ -76,8 +100,7 @@ def fire(db: Database, queue: JobQueue, schedule_id: int, slot: datetime) -> str
         with db.session() as session:
             schedule = session.get(Schedule, schedule_id)
             actor = owner_actor(session, schedule)
-            script = scripts.latest(session, actor, schedule.script_path, Action.RUN)
-        job = jobs.submit(db, queue, script, schedule.args, jobs.Trigger(TRIGGER_KIND, actor, schedule.path))
+        job = start(db, queue, actor, schedule)
     except TaskmillError as error:
         log.warning("schedule %s slot %s started no job: %s", schedule_id, slot, error.message)
         _record(db, schedule_id, slot, None, {"code": error.code, "message": error.message})

@@ -1,9 +1,11 @@
-"""Schedules: path-addressed cron triggers of one script, checked by app.authz like scripts.
+"""Schedules: path-addressed cron triggers of one script or flow, checked by app.authz like
+scripts.
 
 Postgres holds every schedule; each change is mirrored into RedBeat (app.beat.BeatMirror)
 inside the same unit of work, before its commit: a Redis failure aborts the change. Jobs
-of a schedule run as its owner, the user who saved it last, and carry trigger kind
-`schedule` with the schedule's path as label.
+(and flow runs) of a schedule run as its owner, the user who saved it last, and carry
+trigger kind `schedule` with the schedule's path as label. Starting them is
+app.services.schedule_firing's part.
 """
 from __future__ import annotations
 
@@ -15,11 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, can_see_job, require, require_create
 from app.beat import BeatMirror
-from app.db import Database
 from app.errors import Conflict, NotFound
 from app.models import Job, JobStatus, Schedule, TargetKind, utcnow
-from app.queue import JobQueue
-from app.services import audit, folders, grants, jobs, scripts
+from app.services import audit, folders, grants
 from app.services.cron import CronSpec
 from app.services.paths import validate_path
 from app.services.schedule_checks import ScheduleDraft, check_draft
@@ -58,12 +58,18 @@ def _apply(schedule: Schedule, actor: Actor, draft: ScheduleDraft, spec: CronSpe
     before = (schedule.cron, schedule.timezone, schedule.enabled)
     retimed = before != (spec.expr, draft.timezone, draft.enabled)
     schedule.cron, schedule.timezone, schedule.enabled = spec.expr, draft.timezone, draft.enabled
-    schedule.script_path, schedule.args, schedule.summary = draft.script_path, draft.args, draft.summary
+    schedule.target_kind, schedule.target_path = draft.target
+    schedule.args, schedule.summary = draft.args, draft.summary
     schedule.on_failure_path = draft.on_failure_path or None
     schedule.owner_id, schedule.edited_by, schedule.updated_at = actor.user.id, actor.name, utcnow()
     if retimed:
         schedule.armed_at = utcnow()
     return retimed
+
+
+def _target_name(draft: ScheduleDraft) -> str:
+    kind, path = draft.target
+    return f"{kind.value}/{path}"
 
 
 def create(session: Session, mirror: BeatMirror, actor: Actor, path: str, draft: ScheduleDraft) -> Schedule:
@@ -78,7 +84,7 @@ def create(session: Session, mirror: BeatMirror, actor: Actor, path: str, draft:
     _apply(schedule, actor, draft, spec)
     session.add(schedule)
     session.flush()
-    audit.record_for(session, actor, "schedule.create", path, cron=spec.expr, script=draft.script_path)
+    audit.record_for(session, actor, "schedule.create", path, cron=spec.expr, runs=_target_name(draft))
     mirror.put(schedule, rearm_at=schedule.armed_at)
     return schedule
 
@@ -88,7 +94,7 @@ def update(session: Session, mirror: BeatMirror, actor: Actor, path: str, draft:
     schedule = get(session, actor, path, Action.WRITE)
     spec = check_draft(session, actor, draft)
     retimed = _apply(schedule, actor, draft, spec)
-    audit.record_for(session, actor, "schedule.update", path, cron=spec.expr, script=draft.script_path)
+    audit.record_for(session, actor, "schedule.update", path, cron=spec.expr, runs=_target_name(draft))
     mirror.put(schedule, rearm_at=schedule.armed_at if retimed else None)
     return schedule
 
@@ -114,17 +120,8 @@ def delete(session: Session, mirror: BeatMirror, actor: Actor, path: str) -> Non
     mirror.remove(schedule.id)
 
 
-def run_now(db: Database, queue: JobQueue, actor: Actor, path: str) -> Job:
-    """Run the schedule's script with its args now, as the caller (not as the owner: a
-    reader of a schedule must not borrow its owner's rights)."""
-    with db.session() as session:
-        schedule = get(session, actor, path, Action.RUN)
-        script = scripts.latest(session, actor, schedule.script_path, Action.RUN)
-    return jobs.submit(db, queue, script, schedule.args, jobs.Trigger(TRIGGER_KIND, actor, path))
-
-
 def runs(session: Session, actor: Actor, path: str, limit: int = 50) -> list[Job]:
-    """The schedule's latest jobs (and its on_failure jobs) that the actor may see."""
+    """The schedule's latest jobs and flow runs (and its on_failure jobs) that the actor may see."""
     get(session, actor, path)
     query = (select(Job).where(Job.workspace_id == actor.ws_id, Job.trigger_label == path,
                                Job.trigger_kind.in_([TRIGGER_KIND, FAILURE_TRIGGER_KIND]))
@@ -147,7 +144,8 @@ def present(session: Session, schedules: list[Schedule], now: datetime | None = 
 
 
 def on_job_finished(job: Job) -> None:
-    """Call when a job reaches its final status. A failed job of a schedule with an on_failure
-    script gets that script run (by the `taskmill.schedule_failed` task, on the job's queue)."""
+    """Call when a job or a flow run reaches its final status. A failed one of a schedule with
+    an on_failure script gets that script run (by the `taskmill.schedule_failed` task, on the
+    job's queue)."""
     if job.trigger_kind == TRIGGER_KIND and job.status == JobStatus.FAILURE:
         current_app.send_task(FAILURE_TASK, args=[job.id], queue=job.queue)

@@ -1,4 +1,4 @@
-"""Fixtures of schedule tests: a target script, the RedBeat mirror, an API helper."""
+"""Fixtures of schedule tests: a target script, the RedBeat mirror, beat processes, an API helper."""
 from __future__ import annotations
 
 import pytest
@@ -30,3 +30,17 @@ def schedule_body(**fields) -> dict:
 
 def create(client, auth, **fields):
     return client.post("/api/w/main/schedules", json=schedule_body(**fields), headers=auth)
+
+
+@pytest.fixture()
+def processes(process_logs, request):
+    """Start beats (or workers with -B) by name; all are stopped after the test."""
+    started = []
+
+    def start(kind, name: str):  # noqa: ANN001
+        process = kind(process_logs, f"{request.node.name}-{name}")
+        started.append(process)
+        return process
+    yield start
+    for process in started:
+        process.stop()

@@ -16,20 +16,6 @@ SLOT = timedelta(seconds=1)
 
 
 @pytest.fixture()
-def processes(process_logs, request):
-    """Start beats (or workers with -B) by name; all are stopped after the test."""
-    started = []
-
-    def start(kind, name: str):  # noqa: ANN001
-        process = kind(process_logs, f"{request.node.name}-{name}")
-        started.append(process)
-        return process
-    yield start
-    for process in started:
-        process.stop()
-
-
-@pytest.fixture()
 def every_second(client, auth, target) -> None:
     assert create(client, auth, cron="* * * * * *", timezone="UTC").status_code == 201
 

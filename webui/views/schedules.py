@@ -14,7 +14,8 @@ from app.authz import Action, can
 from app.beat import BeatMirror
 from app.errors import Conflict, ValidationFailed
 from app.extensions import runtime
-from app.models import Schedule, TargetKind
+from app.models import JobKind, Schedule, TargetKind
+from app.services import flows as flow_service, schedule_firing
 from app.services import schedules as schedule_service, scripts as script_service
 from app.services.schedule_checks import ScheduleDraft
 from webui.blueprint import actor_or_404, bp
@@ -53,20 +54,25 @@ def _values(schedule: Schedule | None) -> dict[str, str | bool]:
     if request.method == "POST":
         return {**request.form.to_dict(), "enabled": "enabled" in request.form}
     if schedule is None:
+        kind = "flow" if request.args.get("flow") else "script"
         return {"path": f"u/{current_user.username}/", "cron": "0 * * * *", "timezone": "UTC",
-                "script_path": request.args.get("script", ""), "args": "{}", "enabled": True}
+                "target_kind": kind, "script_path": request.args.get("script", ""),
+                "flow_path": request.args.get("flow", ""), "args": "{}", "enabled": True}
     return {"path": schedule.path, "summary": schedule.summary, "cron": schedule.cron,
-            "timezone": schedule.timezone, "script_path": schedule.script_path,
+            "timezone": schedule.timezone, "target_kind": schedule.target_kind.value,
+            "script_path": schedule.script_path or "", "flow_path": schedule.flow_path or "",
             "args": json.dumps(schedule.args, indent=2), "enabled": schedule.enabled,
             "on_failure_path": schedule.on_failure_path or ""}
 
 
 def _form(ws: str, schedule: Schedule | None, errors: dict[str, list[str]] | None = None, status: int = 200):
     actor = actor_or_404(ws)
-    runnable = [s.path for s in script_service.list_latest(runtime().db.scoped, actor)]
+    session = runtime().db.scoped
+    runnable = [s.path for s in script_service.list_latest(session, actor)]
+    runnable_flows = [f.path for f in flow_service.list_latest(session, actor)]
     return render_template("schedules/form.html", ws=actor.workspace, schedule=schedule,
                            values=_values(schedule), errors=errors or {}, scripts=runnable,
-                           timezones=timezone_names()), status
+                           flows=runnable_flows, timezones=timezone_names()), status
 
 
 def _draft() -> ScheduleDraft:
@@ -76,8 +82,11 @@ def _draft() -> ScheduleDraft:
     except json.JSONDecodeError as exc:
         raise ValidationFailed("args are not JSON",
                                [{"field": "args", "message": f"not JSON: {exc}"}]) from None
+    # The picker chooses which of the two path fields counts; the other one is ignored.
+    kind = "flow" if form.get("target_kind") == "flow" else "script"
     return ScheduleDraft(cron=form.get("cron", ""), timezone=form.get("timezone", "").strip(),
-                         script_path=form.get("script_path", "").strip(), args=args,
+                         script_path=form.get("script_path", "").strip() if kind == "script" else None,
+                         flow_path=form.get("flow_path", "").strip() if kind == "flow" else None, args=args,
                          enabled="enabled" in form, summary=form.get("summary", "").strip(),
                          on_failure_path=form.get("on_failure_path", "").strip() or None)
 
@@ -110,7 +119,7 @@ def _save(ws: str, schedule: Schedule | None):
 
 @bp.route("/w/<ws>/schedules/new", methods=["GET", "POST"])
 def new_schedule(ws: str):
-    """The form for a new schedule (`?script=<path>` preselects the script)."""
+    """The form for a new schedule (`?script=<path>` or `?flow=<path>` preselects the target)."""
     return _save(ws, None) if request.method == "POST" else _form(ws, None)
 
 
@@ -147,9 +156,11 @@ def toggle_schedule(ws: str, path: str):
 
 @bp.post("/w/<ws>/schedules/run_now/<path:path>")
 def run_schedule_now(ws: str, path: str):
-    """Run the schedule's script with its args now, as the user; then show the job."""
+    """Run the schedule's script or flow with its args now, as the user; then show the run."""
     rt = runtime()
-    job = schedule_service.run_now(rt.db, rt.queue, actor_or_404(ws), path)
+    job = schedule_firing.run_now(rt.db, rt.queue, actor_or_404(ws), path)
+    if job.kind == JobKind.FLOW:
+        return redirect(url_for("webui.flow_run", ws=ws, job_id=job.id))
     return redirect(url_for("webui.job", ws=ws, job_id=job.id))
 
 
