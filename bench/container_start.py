@@ -1,60 +1,72 @@
-"""Per-job container start: Taskmill's Docker backend against a cold `docker run --rm`."""
+"""Baselines from the Docker daemon alone: a cold `docker run --rm`, and how many containers
+per second it starts when several threads ask at once."""
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
 import threading
-import uuid
+import time
 
-from bench.stats import Sample, measure
+import docker
+
+import worker.languages as languages
+from bench.stats import Rate, Sample, measure
 from config import Settings
-from worker.sandbox import DockerBackend, LocalBackend
-from worker.sandbox.base import Limits, RunSpec
+from worker.sandbox.docker import container_config, default_limits
 
-TRIVIAL = "def main():\n    return 1\n"
-
-
-def _spec(settings: Settings) -> RunSpec:
-    limits = Limits(timeout_s=30, memory_mb=settings.job_memory_mb, cpus=settings.job_cpus,
-                    pids=settings.job_pids, network=settings.job_network, tmpfs_mb=settings.job_tmpfs_mb)
-    return RunSpec(job_id=f"bench-{uuid.uuid4()}", language="python", code=TRIVIAL, args={},
-                   limits=limits)
+BENCH_LABEL = "taskmill.bench"
 
 
-def _run(backend) -> None:  # noqa: ANN001
-    settings = backend.settings
-    outcome = backend.run(_spec(settings), lambda _text: None, threading.Event())
-    assert outcome.success, outcome
+def cold_run(image: str, command: list[str], runs: int, name: str, docker_args: tuple[str, ...] = ()) -> Sample:
+    """`docker run --rm <image> <command>` from the CLI, timed end to end."""
+    argv = ["docker", "run", "--rm", *docker_args, image, *command]
+    return measure(name, lambda: subprocess.run(argv, check=True, capture_output=True), runs)
 
 
-def samples(settings: Settings, runs: int) -> tuple[Sample, list[Sample]]:
-    """(baseline, others): the cold `docker run --rm` is the baseline."""
-    image = settings.image_for("python")
-    cold = measure("cold `docker run --rm <python image> python3 -c pass`",
-                   lambda: subprocess.run(["docker", "run", "--rm", image, "python3", "-c", "pass"],
-                                          check=True, capture_output=True), runs)
-    docker = measure("DockerBackend.run, trivial main() (cold container)",
-                     lambda: _run(DockerBackend(settings)), runs)
-    pooled = DockerBackend(settings, {"python": 2})
-    try:
-        pool_hit = measure("DockerBackend.run, trivial main() (pool hit)",
-                           lambda: _run_pool_hit(pooled), runs, before=lambda: _pool_ready(pooled))
-    finally:
-        pooled.pool.stop()
-    local = measure("LocalBackend.run, trivial main() (unsandboxed)",
-                    lambda: _run(LocalBackend(settings)), runs)
-    bare = measure("bare `python -c pass` on the host (floor)",
-                   lambda: subprocess.run([sys.executable, "-c", "pass"], check=True), runs)
-    return cold, [cold, docker, pool_hit, local, bare]
+def first_line_after_cold_run(image: str, command: list[str], runs: int, name: str,
+                              docker_args: tuple[str, ...] = ()) -> Sample:
+    """Seconds from calling `docker run --rm` to the wall-clock time the program in the
+    container prints first (`command` must print an epoch timestamp)."""
+    argv = ["docker", "run", "--rm", *docker_args, image, *command]
+    delays = []
+    for index in range(runs + 1):  # the first run is a warm-up: disk caches, image layers
+        started = time.time()
+        printed = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+        if index:
+            delays.append(float(printed.split()[0]) - started)
+    return Sample(name, delays)
 
 
-def _pool_ready(backend: DockerBackend) -> None:
-    """Untimed: wait for the refill, as a pool sized for the load would have it ready."""
-    while len(backend.pool._ready["python"]) < 1:
-        time.sleep(0.01)
+def parallel_start_rate(settings: Settings, threads: int, seconds: float) -> Rate:
+    """Containers of the Python runner image, configured like job containers, that `threads`
+    threads create, start, wait for and remove in about `seconds` (each thread finishes the
+    container it has begun)."""
+    client = docker.DockerClient(base_url=settings.docker_url)
+    config = container_config(languages.get_language("python"), settings.image_for("python"),
+                              default_limits(settings), {BENCH_LABEL: "start-rate"},
+                              ["python3", "-c", "pass"], settings.deps_volume)
+    counts, errors = [0] * threads, []
+    deadline = time.monotonic() + seconds
 
+    def loop(index: int) -> None:
+        try:
+            while time.monotonic() < deadline:
+                container = client.containers.create(**config)
+                try:
+                    container.start()
+                    container.wait()
+                finally:
+                    container.remove(force=True)
+                counts[index] += 1
+        except Exception as exc:  # reported below: a rate from a failing engine means nothing
+            errors.append(exc)
 
-def _run_pool_hit(backend: DockerBackend) -> None:
-    outcome = backend.run(_spec(backend.settings), lambda _text: None, threading.Event())
-    assert outcome.success and outcome.pool_hit, outcome
+    started = time.monotonic()
+    workers = [threading.Thread(target=loop, args=(i,), daemon=True) for i in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"raw container starts failed: {errors[0]}")
+    return Rate(f"raw Docker: {threads} threads create+start+wait+remove", sum(counts),
+                time.monotonic() - started)

@@ -1,86 +1,100 @@
-"""End-to-end sync latency: HTTP run_wait_result through web, Redis, worker and sandbox.
+"""Sync run latency of a trivial Python script over HTTP `run_wait_result`, end to end.
 
-Starts the real product with `taskmill run` in a temporary data directory (the database
-and Redis are the caller's TASKMILL_* settings, or the embedded defaults), logs in like the
-dashboard does, creates a token, and times `run_wait_result` of a trivial script.
+Starts the real product (bench.stack), saves the same trivial script twice, once per
+isolation mode, and times `run_wait_result`: `container` mode with a pool hit (before each
+sample, untimed, the bench waits until the stack's pools are full again, as a pool sized for
+the load would have them) and `warm` mode. Same-run baselines: a cold `docker run --rm` of
+the same runner image running the same code, and bare `python3 -c` of it (the floor).
+Where the time goes comes from the job rows: created_at, started_at, finished_at, duration_ms.
 """
 from __future__ import annotations
 
-import os
-import re
-import signal
-import socket
 import subprocess
-import sys
-import tempfile
-import time
+from dataclasses import dataclass
+from typing import Callable
 
-import requests
+import docker
 
-from bench.stats import Sample, measure
+from bench.container_start import cold_run
+from bench.docker_watch import ColdStarts, PoolWatch
+from bench.stack import BenchApi, Stack, epoch
+from bench.stats import Sample, Section, measure, median_ms, table
+from config import load_settings
 
-PASSWORD = "bench-password-123"
-STARTUP_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+TRIVIAL = "def main():\n    return 1\n"
+BARE = TRIVIAL + "main()\n"
+"""The same code as a program: define main, call it."""
 
 
-class Stack:
-    """`taskmill run` in its own process group and data directory."""
+@dataclass
+class Timed:
+    """Sync runs of one script: their end-to-end times and, in the same order, their jobs."""
 
-    def __init__(self, sandbox: str) -> None:
-        self.port = _free_port()
-        self.data = tempfile.mkdtemp(prefix="taskmill-bench-")
-        env = {**os.environ, "TASKMILL_DATA_DIR": self.data, "TASKMILL_PORT": str(self.port),
-               "TASKMILL_ADMIN_PASSWORD": PASSWORD, "TASKMILL_SANDBOX": sandbox}
-        self.log = open(os.path.join(self.data, "stack.log"), "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "run"], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/api/openapi.json", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.3)
-        raise RuntimeError(f"stack did not start; see {self.log.name}")
-
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=30)
+    sample: Sample
+    job_ids: list[str]
 
 
-def _token(url: str) -> str:
-    session = requests.Session()
-    page = session.get(f"{url}/login").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    session.post(f"{url}/login", data={"login": "admin", "password": PASSWORD, "csrf_token": csrf})
-    response = session.post(f"{url}/api/tokens", json={"label": "bench"}, headers={"X-CSRFToken": csrf})
-    response.raise_for_status()
-    return response.json()["token"]
+def timed_runs(api: BenchApi, path: str, name: str, runs: int, warmup: int = 2,
+               before: Callable[[], object] | None = None) -> Timed:
+    job_ids: list[str] = []
+
+    def once() -> None:
+        result, job_id = api.run_wait(path)
+        assert result == 1, result
+        job_ids.append(job_id)
+
+    sample = measure(name, once, runs, warmup=warmup, before=before)
+    return Timed(sample, job_ids[-runs:])
 
 
-def sample(sandbox: str, runs: int) -> Sample:
-    stack = Stack(sandbox)
-    try:
-        stack.wait_ready()
-        headers = {"Authorization": f"Bearer {_token(stack.url)}"}
-        api = f"{stack.url}/api/w/main"
-        requests.post(f"{api}/scripts", headers=headers, json={
-            "path": "u/admin/trivial", "language": "python", "content": "def main():\n    return 1\n"}
-        ).raise_for_status()
+def where_the_time_goes(api: BenchApi, timed: Timed) -> str:
+    """Medians of HTTP/API time (the rest), queue time (created → started) and worker time
+    (started → finished; the executor's own duration_ms in brackets)."""
+    jobs = [api.job(job_id) for job_id in timed.job_ids]
+    http, queue, worker, executor = [], [], [], []
+    for total, job in zip(timed.sample.seconds, jobs):
+        created, started, finished = (epoch(job[k]) for k in ("created_at", "started_at", "finished_at"))
+        http.append(total - (finished - created))
+        queue.append(started - created)
+        worker.append(finished - started)
+        executor.append(job["duration_ms"] / 1000)
+    return (f"HTTP+API {median_ms(http):.1f} ms · queue (created→started) {median_ms(queue):.1f} ms · "
+            f"worker (started→finished) {median_ms(worker):.1f} ms (executor {median_ms(executor):.0f} ms)")
 
-        def once() -> None:
-            response = requests.post(f"{api}/jobs/run_wait_result/p/u/admin/trivial", json={}, headers=headers)
-            assert response.status_code == 200 and response.json() == 1, response.text
 
-        return measure(f"HTTP run_wait_result end to end, {sandbox} runner", once, runs, warmup=3)
-    finally:
-        stack.stop()
+def isolations(api: BenchApi, job_ids: list[str]) -> str:
+    recorded: dict[str, int] = {}
+    for job_id in job_ids:
+        mode = api.job(job_id)["isolation"] or "?"
+        recorded[mode] = recorded.get(mode, 0) + 1
+    return ", ".join(f"{count} {mode}" for mode, count in sorted(recorded.items()))
+
+
+def run(runs: int, pool_size: int = 2, concurrency: int = 2) -> Section:
+    settings = load_settings()
+    client = docker.DockerClient(base_url=settings.docker_url)
+    overrides = {"TASKMILL_POOL_SIZES": f"python={pool_size}",
+                 "TASKMILL_WORKER_CONCURRENCY": str(concurrency)}
+    with Stack(overrides=overrides) as stack:
+        api = BenchApi(stack)
+        pools = PoolWatch(client, stack.proc.pid, pool_size * concurrency)
+        container_path = api.save_script("trivial", "python", TRIVIAL, isolation="container")
+        warm_path = api.save_script("trivial_warm", "python", TRIVIAL, isolation="warm")
+        with ColdStarts(client) as cold:
+            pooled = timed_runs(api, container_path, "run_wait_result, container mode, pool hit", runs,
+                                before=pools.wait_full)
+        # Each worker process keeps its own warm container: warm them all up first.
+        warm = timed_runs(api, warm_path, "run_wait_result, warm mode", runs, warmup=2 * concurrency)
+        notes = [f"container mode: {cold.hits(pooled.job_ids)}/{runs} pool hits (cold starts seen "
+                 f"as Docker events); jobs recorded {isolations(api, pooled.job_ids)}",
+                 f"  where the time goes: {where_the_time_goes(api, pooled)}",
+                 f"warm mode: jobs recorded {isolations(api, warm.job_ids)}",
+                 f"  where the time goes: {where_the_time_goes(api, warm)}"]
+    baseline = cold_run(settings.image_for("python"), ["python3", "-c", BARE], runs,
+                        "cold `docker run --rm` python runner image, same code")
+    floor = measure("bare `python3 -c` of the same code (floor)",
+                    lambda: subprocess.run(["python3", "-c", BARE], check=True), runs)
+    figures = [pooled.sample, warm.sample, baseline, floor]
+    notes.append(f"pools: python={pool_size} per worker process, {concurrency} worker processes")
+    return Section(f"sync run latency, trivial Python script ({runs} runs each, baseline = cold docker run)",
+                   table(figures, baseline), notes, figures)
