@@ -1,10 +1,13 @@
-"""Go jobs: a file with `func main(<params>) (<result>, error)`, compiled per run in the job.
+"""Go jobs: a file with `func main(<params>) (<result>, error)`, compiled once per version.
 
-Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}}` (the wrapper gives the job
-binary those environment variables). The wrapper (a Go program, see
+Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}, "deps": <dir>}` (the wrapper
+gives the job binary those environment variables). The wrapper (a Go program, see
 `images/go/wrapper.go`) renames the user's main, generates a harness that decodes each
 argument by name into its declared Go type, builds with `go build` against the standard
-library only, and runs the binary. Result channel: the common frame (see `frames`); a build
+library only, and runs the binary. The executor has the binary built once per code version
+before the run (worker/deps: the wrapper's `build` mode in a build container) and `deps`
+names its folder: the wrapper then runs `<deps>/main` without compiling. Without `deps` (a
+backend driven directly), the job compiles itself as above. Result channel: the common frame (see `frames`); a build
 failure is an EXCEPTION whose message starts with "compile error: main.go:<line>:<col>".
 """
 from __future__ import annotations
@@ -36,7 +39,7 @@ class Go(Language):
         return ["bash", "-c", script, str(self.wrapper_path)]
 
     def envelope(self, spec: RunSpec) -> bytes:
-        payload = {"code": spec.code, "args": spec.args, "env": spec.env}
+        payload = {"code": spec.code, "args": spec.args, "env": spec.env, "deps": spec.deps}
         return (json.dumps(payload) + "\n").encode()
 
     def outcome(self, exit_code: int, stdout: bytes) -> RunOutcome:

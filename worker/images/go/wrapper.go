@@ -11,6 +11,13 @@
 //   - builds both with the standard library only (GOPROXY=off), then runs the binary with the
 //     envelope's environment variables.
 //
+// With "deps" in the envelope (a folder holding a binary built before, see worker/deps), it
+// skips all that and runs <deps>/main. `go-wrapper build <root> <key>` is the build step that
+// makes such binaries: it reads the code on stdin, compiles it as above into
+// <root>/go/<key>/main (through a temporary folder renamed into place, so a half-built binary
+// is never used) and prints "built", or "present" when that binary exists already; a compile
+// error is printed on stderr with exit status 1.
+//
 // Result channel: one JSON frame on stdout (the harness writes it on fd 3, which is this
 // process's stdout), {"ok": true, "result": ...} or {"ok": false, "error": {"name",
 // "message", "traceback"}}. The job's own stdout and stderr both go to stderr (the logs).
@@ -25,10 +32,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -43,6 +52,7 @@ type envelope struct {
 	Code string                     `json:"code"`
 	Args map[string]json.RawMessage `json:"args"`
 	Env  map[string]string          `json:"env"`
+	Deps string                     `json:"deps"`
 }
 
 // param is one parameter of the user's main, as the harness declares and decodes it.
@@ -53,6 +63,9 @@ type param struct {
 }
 
 func main() {
+	if len(os.Args) == 4 && os.Args[1] == "build" {
+		os.Exit(buildCached(os.Args[2], os.Args[3]))
+	}
 	env, err := readEnvelope(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
@@ -80,32 +93,115 @@ func readEnvelope(stdin *os.File) (*envelope, error) {
 	return &env, nil
 }
 
-// run compiles and runs the job in dir and returns the exit status to end with.
+// run compiles (unless a binary built before is given) and runs the job in dir, and returns
+// the exit status to end with.
 func run(env *envelope, dir string) int {
-	source, harness, err := transform(env.Code)
-	if err != nil {
+	args, _ := json.Marshal(env.Args)
+	argsFile := filepath.Join(dir, "args.json")
+	if err := os.WriteFile(argsFile, args, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
+		return wrapperErr
+	}
+	if env.Deps != "" {
+		return execute(filepath.Join(env.Deps, "main"), argsFile, env.Env)
+	}
+	if err := compile(env.Code, dir); err != nil {
 		return reportError("compile error", err.Error())
 	}
-	args, _ := json.Marshal(env.Args)
-	files := map[string]string{"go.mod": moduleFile, "main.go": source,
-		"taskmill_harness.go": harness, "args.json": string(args)}
+	return execute(filepath.Join(dir, "job"), argsFile, env.Env)
+}
+
+// compile turns the user's code into the program dir/job.
+func compile(code, dir string) error {
+	source, harness, err := transform(code, dir)
+	if err != nil {
+		return err
+	}
+	files := map[string]string{"go.mod": moduleFile, "main.go": source, "taskmill_harness.go": harness}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
-			return wrapperErr
+			return err
 		}
 	}
 	if output, err := build(dir); err != nil {
-		return reportError("compile error", compilerMessage(output, err))
+		return errors.New(compilerMessage(output, err))
 	}
-	return execute(dir, env.Env)
+	return nil
+}
+
+// buildCached is the build step: the code on stdin compiled once into <root>/go/<key>/main.
+func buildCached(root, key string) int {
+	parent := filepath.Join(root, "go")
+	final := filepath.Join(parent, key)
+	if _, err := os.Stat(filepath.Join(final, "main")); err == nil {
+		fmt.Println("present")
+		return 0
+	}
+	code, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
+		return wrapperErr
+	}
+	dir, err := os.MkdirTemp("", "build-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
+		return wrapperErr
+	}
+	defer os.RemoveAll(dir)
+	if err := compile(string(code), dir); err != nil {
+		fmt.Fprintln(os.Stderr, "compile error: "+err.Error())
+		return 1
+	}
+	if err := install(filepath.Join(dir, "job"), parent, final, key); err != nil {
+		fmt.Fprintln(os.Stderr, "taskmill wrapper:", err)
+		return wrapperErr
+	}
+	fmt.Println("built")
+	return 0
+}
+
+// install moves the binary into final through a temporary folder beside it. The language
+// folder is 0711: a job may run a binary whose key (derived from its code) it knows, but not
+// list the binaries of other scripts.
+func install(binary, parent, final, key string) error {
+	if err := os.MkdirAll(parent, 0o711); err != nil {
+		return err
+	}
+	if err := os.Chmod(parent, 0o711); err != nil {
+		return err
+	}
+	temp, err := os.MkdirTemp(parent, ".tmp-"+key+"-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(temp) // gone after the rename; a leftover after a failure
+	if err := os.Chmod(temp, 0o755); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(binary)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(temp, "main"), data, 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(temp, final); err != nil {
+		if _, statErr := os.Stat(filepath.Join(final, "main")); statErr == nil {
+			return nil // a concurrent build got there first
+		}
+		return err
+	}
+	return nil
 }
 
 // transform returns the user's file ready to compile beside the harness, and the harness.
-func transform(code string) (string, string, error) {
+func transform(code, dir string) (string, string, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "main.go", code, 0)
 	if err != nil {
+		return "", "", err
+	}
+	if err := standardOnly(file, fset); err != nil {
 		return "", "", err
 	}
 	fn := findMain(file)
@@ -122,7 +218,22 @@ func transform(code string) (string, string, error) {
 		return true
 	})
 	count, lastIsError := results(fn)
-	return splice(code, splices, replaced), harness(parameters(fn, code, fset), count, lastIsError), nil
+	return splice(code, splices, replaced), harness(parameters(fn, code, fset), count, lastIsError, dir), nil
+}
+
+// standardOnly refuses imports outside the standard library (whose paths have no dot in their
+// first element): no module proxy is reachable, so they could never be downloaded.
+func standardOnly(file *ast.File, fset *token.FileSet) error {
+	for _, spec := range file.Imports {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil || !strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+			continue
+		}
+		pos := fset.Position(spec.Path.Pos())
+		return fmt.Errorf("main.go:%d:%d: %q is not in the standard library: Go jobs can import "+
+			"the standard library only (third-party modules cannot be downloaded)", pos.Line, pos.Column, path)
+	}
+	return nil
 }
 
 func findMain(file *ast.File) *ast.FuncDecl {
@@ -197,9 +308,10 @@ func results(fn *ast.FuncDecl) (int, bool) {
 }
 
 // harness is the generated file holding the program's real main().
-func harness(params []param, count int, lastIsError bool) string {
+func harness(params []param, count int, lastIsError bool, dir string) string {
 	var b strings.Builder
 	b.WriteString(harnessHeader)
+	fmt.Fprintf(&b, "const taskmill_build_dir = %q\n\n", dir+"/")
 	b.WriteString("func main() {\n\tdefer taskmill_recover()\n\targs := taskmill_args()\n\t_ = args\n")
 	call := make([]string, len(params))
 	for i, p := range params {
@@ -240,7 +352,6 @@ import (
 	taskmill_json "encoding/json"
 	taskmill_fmt "fmt"
 	taskmill_os "os"
-	taskmill_filepath "path/filepath"
 	taskmill_debug "runtime/debug"
 	taskmill_strings "strings"
 )
@@ -280,10 +391,9 @@ func taskmill_recover() {
 }
 
 // taskmill_trace keeps the user's frames of a panic's stack, with paths relative to the job
-// directory (main.go:12) and the user's function called main again.
+// directory it was built in (main.go:12) and the user's function called main again.
 func taskmill_trace(stack string) string {
-	dir := taskmill_filepath.Dir(taskmill_os.Args[0]) + "/"
-	stack = taskmill_strings.ReplaceAll(stack, dir, "")
+	stack = taskmill_strings.ReplaceAll(stack, taskmill_build_dir, "")
 	stack = taskmill_strings.ReplaceAll(stack, "main.taskmill_main(", "main.main(")
 	lines := taskmill_strings.Split(taskmill_strings.TrimSpace(stack), "\n")
 	kept := lines[:1]
@@ -348,8 +458,8 @@ func compilerMessage(output []byte, err error) string {
 
 // execute runs the built job with the job's environment variables added: its stdout and
 // stderr are logs, fd 3 is the result channel.
-func execute(dir string, env map[string]string) int {
-	cmd := exec.Command(filepath.Join(dir, "job"), filepath.Join(dir, "args.json"))
+func execute(binary, argsFile string, env map[string]string) int {
+	cmd := exec.Command(binary, argsFile)
 	cmd.Env = os.Environ()
 	for name, value := range env {
 		cmd.Env = append(cmd.Env, name+"="+value)
