@@ -1,11 +1,14 @@
 """Flow figures: 40 light sequential steps, 10 long steps, a fan-out of 100 parallel steps.
 
 Each flow runs on the real product (`taskmill run`: web, Redis, a worker, the sandbox) and
-is timed from the API call to its final status. Next to each, two same-run baselines: the
-same Python work run bare in this process, and a plain Celery chain / chord of no-op tasks
-on the same broker and worker (what the canvas machinery alone costs).
+is timed from the API call to its final status, with the stack's container pools full
+before each run (untimed). Flows have no isolation of their own: their code steps take the
+worker group's default, so the warm variant runs a second stack with TASKMILL_ISOLATION=warm
+(every `rawscript` step then runs in the worker's warm container). Next to each, two
+same-run baselines: the same Python work run bare in this process, and a plain Celery chain
+/ chord of no-op tasks on the same broker and worker (what the canvas machinery alone costs).
 
-    python -m bench.flows [--runs 3]    (or python -m bench --flows)
+    python -m bench.flows [--runs 3]    (or python -m bench --only flows)
 """
 from __future__ import annotations
 
@@ -16,14 +19,16 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-import requests
+import docker
 from celery import chain, chord, signature
 
+from bench.docker_watch import PoolWatch
+from bench.stack import BenchApi, Stack
 from bench.stats import Sample, measure
-from bench.sync_latency import Stack, _token
 from config import load_settings
 from flows.compiler import DELAY
 from worker.celery_app import make_celery
+from worker.sandbox import docker_available
 
 FIBO = "def fibo(n):\n    return n if n < 2 else fibo(n - 1) + fibo(n - 2)\n\n"
 FLOW_TIMEOUT_S = 1800
@@ -64,11 +69,11 @@ def scenarios(celery) -> list[Scenario]:  # noqa: ANN001
     ]
 
 
-def _run_flow(api: str, headers: dict, path: str) -> None:
-    job_id = requests.post(f"{api}/jobs/run/f/{path}", json={}, headers=headers).json()["id"]
+def _run_flow(api: BenchApi, path: str) -> None:
+    job_id = api.http.post(f"{api.api}/jobs/run/f/{path}", json={}).json()["id"]
     deadline = time.monotonic() + FLOW_TIMEOUT_S
     while time.monotonic() < deadline:
-        status = requests.get(f"{api}/jobs/{job_id}", headers=headers).json()["status"]
+        status = api.job(job_id)["status"]
         if status in ("success", "failure", "canceled"):
             assert status == "success", f"flow {path} ended {status}"
             return
@@ -87,51 +92,89 @@ def _embedded_redis() -> object | None:
     return server
 
 
-def samples(runs: int) -> list[tuple[Scenario, Sample, Sample, Sample]]:
-    redis_server = _embedded_redis()
-    stack = Stack(os.environ.get("TASKMILL_SANDBOX", "auto"))
-    try:
-        stack.wait_ready()
-        headers = {"Authorization": f"Bearer {_token(stack.url)}"}
-        api = f"{stack.url}/api/w/main"
+def _pool_wait(stack: Stack, overrides: dict[str, str]) -> Callable[[], None] | None:
+    """Waits until the stack's pools are full, when its jobs run in pooled containers."""
+    settings = load_settings({**os.environ, **overrides})
+    if settings.sandbox == "local" or not settings.pool_size_map or not docker_available(settings):
+        return None
+    expected = sum(settings.pool_size_map.values()) * settings.worker_concurrency
+    return PoolWatch(docker.DockerClient(base_url=settings.docker_url), stack.proc.pid, expected).wait_full
+
+
+@dataclass
+class Row:
+    scenario: Scenario
+    flow: Sample | None = None
+    warm: Sample | None = None
+    bare: Sample | None = None
+    canvas: Sample | None = None
+    error: str = ""
+
+
+def _flow_runs(isolation: str, runs: int, rows: list[Row]) -> str:
+    """Runs every scenario's flow on a stack whose worker group defaults to `isolation`,
+    filling `rows` (and, on the container stack, the Celery baseline); returns a note."""
+    overrides = {"TASKMILL_ISOLATION": isolation}
+    with Stack(os.environ.get("TASKMILL_SANDBOX", "auto"), overrides) as stack:
+        api, wait_full = BenchApi(stack), _pool_wait(stack, overrides)
         celery = make_celery(load_settings())
-        found = []
-        for index, scenario in enumerate(scenarios(celery)):
-            path = f"u/admin/bench_{index}"
-            saved = requests.post(f"{api}/flows", headers=headers, json={"path": path, **scenario.definition})
-            saved.raise_for_status()
-            try:
-                flow = measure("flow", lambda: _run_flow(api, headers, path), runs, warmup=1)
-            except (AssertionError, TimeoutError) as exc:  # reported, and the other scenarios still run
-                print(f"  {scenario.name}: {exc}")
+        for index, (row, scenario) in enumerate(zip(rows, scenarios(celery))):
+            if row.error:
                 continue
-            bare = measure("bare", scenario.bare, runs, warmup=1)
-            canvas = measure("celery", lambda: scenario.canvas().apply_async().get(
+            path = api.path(f"flow_{index}")
+            api.http.post(f"{api.api}/flows", json={"path": path, **scenario.definition}).raise_for_status()
+            try:
+                flow = measure(f"flow, {isolation}", lambda: _run_flow(api, path), runs, warmup=1,
+                               before=wait_full)
+            except (AssertionError, TimeoutError) as exc:  # reported; the other scenarios still run
+                row.error = f"{isolation}: {exc}"
+                continue
+            if isolation == "warm":
+                row.warm = flow
+                continue
+            row.flow = flow
+            row.bare = measure("bare", scenario.bare, runs, warmup=1)
+            row.canvas = measure("celery", lambda: scenario.canvas().apply_async().get(
                 timeout=FLOW_TIMEOUT_S, disable_sync_subtasks=False), runs, warmup=1)
-            found.append((scenario, flow, bare, canvas))
-        return found
+        steps = [job for job in api.http.get(f"{api.api}/jobs", params={"per_page": 500}).json()["items"]
+                 if job["kind"] == "step"]
+        ran_as = sorted({job["isolation"] or "?" for job in steps})
+        return f"{isolation} stack: its latest {len(steps)} step jobs recorded isolation {', '.join(ran_as)}"
+
+
+def samples(runs: int) -> tuple[list[Row], list[str]]:
+    redis_server = _embedded_redis()
+    try:
+        rows = [Row(scenario) for scenario in scenarios(None)]
+        notes = [_flow_runs("container", runs, rows), _flow_runs("warm", runs, rows)]
+        return rows, notes
     finally:
-        stack.stop()
         if redis_server is not None:
             redis_server.shutdown()
 
 
-def report(rows: list[tuple[Scenario, Sample, Sample, Sample]]) -> str:
-    lines = [f"{'scenario':42} {'flow s':>9} {'bare python s':>14} {'celery no-op s':>15} "
-             f"{'flow - celery':>14}"]
-    for scenario, flow, bare, canvas in rows:
-        lines.append(f"{scenario.name:42} {flow.median:9.2f} {bare.median:14.3f} {canvas.median:15.3f} "
-                     f"{flow.median - canvas.median:14.2f}")
-    return "\n".join(lines)
+def _seconds(sample: Sample | None, digits: int) -> str:
+    return "-" if sample is None else f"{sample.median:.{digits}f}"
+
+
+def report(rows: list[Row], notes: list[str]) -> str:
+    lines = [f"{'scenario':42} {'flow s':>9} {'warm flow s':>12} {'bare python s':>14} "
+             f"{'celery no-op s':>15} {'flow - celery':>14}"]
+    for row in rows:
+        overhead = "-" if row.flow is None or row.canvas is None else f"{row.flow.median - row.canvas.median:.2f}"
+        lines.append(f"{row.scenario.name:42} {_seconds(row.flow, 2):>9} {_seconds(row.warm, 2):>12} "
+                     f"{_seconds(row.bare, 3):>14} {_seconds(row.canvas, 3):>15} {overhead:>14}")
+    lines += [f"  {row.scenario.name}: {row.error}" for row in rows if row.error]
+    return "\n".join(lines + ["", *(f"  {note}" for note in notes)])
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flows")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    rows = samples(args.runs)
-    print(f"\nflows: median of {args.runs} runs each (same run: bare Python, plain Celery canvas)\n")
-    print(report(rows))
+    rows, notes = samples(args.runs)
+    print(f"\n== flows: median of {args.runs} runs each (same run: bare Python, plain Celery canvas)\n")
+    print(report(rows, notes))
 
 
 if __name__ == "__main__":
