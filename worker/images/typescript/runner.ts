@@ -6,7 +6,7 @@
 // to fd 3: {"ok": true, "result": ...} or {"ok": false, "error": {name, message, traceback}}.
 // JSON has no `undefined`: a null argument is passed as undefined, so optional parameters
 // (`x?: T`) and default values (`x = Date.now()`) behave as when the argument is left out.
-import { writeSync } from "node:fs";
+import { symlinkSync, writeSync } from "node:fs";
 
 const RESULT_FD = 3;
 
@@ -40,6 +40,9 @@ function encode(frame: Frame): string {
 async function runJob(jobDir: string): Promise<Frame> {
   const envelope = await Bun.file(`${jobDir}/envelope.json`).json();
   Object.assign(process.env, envelope.env ?? {});
+  // The job's npm packages (a cached, read-only install, see worker/deps): Bun resolves bare
+  // imports through the node_modules beside the script.
+  if (envelope.deps) symlinkSync(`${envelope.deps}/node_modules`, `${jobDir}/node_modules`);
   const script = `${jobDir}/script.ts`;
   await Bun.write(script, envelope.code);
   try {
