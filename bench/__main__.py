@@ -39,7 +39,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     args.only = ["flows"] if args.flows else [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(args.only) - set(BENCHMARKS)
     if unknown:
-        parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; "
+                     f"choose from {', '.join(BENCHMARKS)}")
     return args
 
 

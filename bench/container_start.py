@@ -16,7 +16,8 @@ from worker.sandbox.docker import container_config, default_limits
 BENCH_LABEL = "taskmill.bench"
 
 
-def cold_run(image: str, command: list[str], runs: int, name: str, docker_args: tuple[str, ...] = ()) -> Sample:
+def cold_run(image: str, command: list[str], runs: int, name: str,
+             docker_args: tuple[str, ...] = ()) -> Sample:
     """`docker run --rm <image> <command>` from the CLI, timed end to end."""
     argv = ["docker", "run", "--rm", *docker_args, image, *command]
     return measure(name, lambda: subprocess.run(argv, check=True, capture_output=True), runs)

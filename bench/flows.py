@@ -161,7 +161,8 @@ def report(rows: list[Row], notes: list[str]) -> str:
     lines = [f"{'scenario':42} {'flow s':>9} {'warm flow s':>12} {'bare python s':>14} "
              f"{'celery no-op s':>15} {'flow - celery':>14}"]
     for row in rows:
-        overhead = "-" if row.flow is None or row.canvas is None else f"{row.flow.median - row.canvas.median:.2f}"
+        overhead = ("-" if row.flow is None or row.canvas is None
+                    else f"{row.flow.median - row.canvas.median:.2f}")
         lines.append(f"{row.scenario.name:42} {_seconds(row.flow, 2):>9} {_seconds(row.warm, 2):>12} "
                      f"{_seconds(row.bare, 3):>14} {_seconds(row.canvas, 3):>15} {overhead:>14}")
     lines += [f"  {row.scenario.name}: {row.error}" for row in rows if row.error]

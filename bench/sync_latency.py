@@ -95,6 +95,7 @@ def run(runs: int, pool_size: int = 2, concurrency: int = 2) -> Section:
     floor = measure("bare `python3 -c` of the same code (floor)",
                     lambda: subprocess.run(["python3", "-c", BARE], check=True), runs)
     figures = [pooled.sample, warm.sample, baseline, floor]
-    notes.append(f"pools: python={pool_size} per worker process, {concurrency} worker processes")
+    notes += [f"pools: python={pool_size} per worker process, {concurrency} worker processes",
+              "targets (issue 4): container mode, pool hit, median ≤ 50 ms; warm mode median ≤ 25 ms"]
     return Section(f"sync run latency, trivial Python script ({runs} runs each, baseline = cold docker run)",
                    table(figures, baseline), notes, figures)
