@@ -1,4 +1,4 @@
-"""Ready-to-copy shell commands that call a script's webhook URLs, signed or not."""
+"""Ready-to-copy shell commands that call a script's or flow's webhook URLs, signed or not."""
 from __future__ import annotations
 
 import json
@@ -45,7 +45,8 @@ def signed(url: str, body: str, token: str = TOKEN_PLACEHOLDER, secret: str = "<
 
 def commands(urls: dict[str, str], schema: dict[str, Any], is_signed: bool, *,
              token: str = TOKEN_PLACEHOLDER, secret: str = "<secret>") -> dict[str, str]:
-    """`async` and `sync` commands for a script's two URLs."""
+    """`async` and `sync` commands for the two URLs of a script or flow (`schema`: its
+    parameters' or inputs' JSON Schema, for the example body)."""
     body = example_body(schema)
     def build(url: str) -> str:
         return signed(url, body, token, secret) if is_signed else plain(url, body, token)

@@ -66,7 +66,7 @@ def run_wait_result(args: dict, ws: str, path: str):
 def _submit_flow(ws: str, path: str, args: dict):
     rt = runtime()
     flow = flows.latest(rt.db.scoped, actor(ws), path, Action.RUN)
-    return flow_runs.submit(rt.db, rt.queue, flow, args, _trigger(ws))
+    return flow_runs.submit(rt.db, rt.queue, flow, with_request_args(flow, args), _trigger(ws))
 
 
 @blp.post("/run/f/<path:path>")

@@ -1,12 +1,14 @@
-"""What the run endpoints do differently for webhook calls (a run-scoped token).
+"""What the run endpoints of scripts and flows do differently for webhook calls (a run-scoped
+token).
 
 - Signature: when the token's target has a signing secret, the request must carry a valid
   `X-Taskmill-Signature` over its raw body (app.services.signatures); checked in a
   before_request hook, before the body is parsed.
 - Body: a JSON body that is not an object reaches the script as `{"body": <value>}`. Only
   for webhook calls: the rest of the API keeps requiring an object.
-- Headers and query: when the webhook is configured to pass them and the script declares a
-  `headers` / `query` parameter, the chosen headers and the query string become those args.
+- Headers and query: when the webhook is configured to pass them and the script (or the
+  flow's input schema) declares a `headers` / `query` parameter, the chosen headers and the
+  query string become those args.
 """
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ from flask import g, request
 from app.auth import principal
 from app.crypto import secret_box
 from app.extensions import runtime
-from app.models import Script, TokenScope, Webhook
+from app.models import Flow, Script, TokenScope, Webhook
 from app.services import signatures, webhooks
 
-RUN_ENDPOINTS = frozenset({"jobs.run_by_path", "jobs.run_by_hash", "jobs.run_wait_result"})
+RUN_ENDPOINTS = frozenset({"jobs.run_by_path", "jobs.run_by_hash", "jobs.run_wait_result",
+                           "jobs.run_flow_by_path", "jobs.run_flow_wait_result"})
 REPLAY_KEY_PREFIX = "taskmill:webhook:signature:"
 
 
@@ -59,12 +62,13 @@ def wrap_body(data: Any) -> Any:
     return {"body": data}
 
 
-def _declares(script: Script, name: str) -> bool:
+def _declares(script: Script | Flow, name: str) -> bool:
     return name in (script.schema or {}).get("properties", {})
 
 
-def with_request_args(script: Script, args: dict[str, Any]) -> dict[str, Any]:
-    """Add `headers` and `query` to a webhook call's args, as its settings and the script ask."""
+def with_request_args(script: Script | Flow, args: dict[str, Any]) -> dict[str, Any]:
+    """Add `headers` and `query` to a webhook call's args, as its settings and the script (or
+    the flow) ask."""
     webhook: Webhook | None = g.get("webhook")
     if webhook is None or not _webhook_call():
         return args

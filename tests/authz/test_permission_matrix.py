@@ -139,6 +139,16 @@ MATRIX = [
          codes(201, 201, 403, 404)),
     Case("DELETE", "/api/w/<ws>/webhooks/p/<path:path>/secret", lambda w: f"{W}/webhooks/p/f/ops/job/secret",
          codes(200, 200, 403, 404)),
+    # A flow's webhook settings: the same, by the flow's rights (the operator has none on f/ops/flow).
+    Case("GET", "/api/w/<ws>/webhooks/f/<path:path>", lambda w: f"{W}/webhooks/f/f/ops/flow", codes(200, 200, 404, 404)),
+    Case("GET", "/api/w/<ws>/webhooks/f/<path:path>", lambda w: f"{W}/webhooks/f/u/root/privflow",
+         codes(200, 404, 404, 404)),
+    Case("POST", "/api/w/<ws>/webhooks/f/<path:path>", lambda w: f"{W}/webhooks/f/f/ops/flow", codes(200, 200, 404, 404),
+         body=lambda w: {"pass_query": True}),
+    Case("POST", "/api/w/<ws>/webhooks/f/<path:path>/secret", lambda w: f"{W}/webhooks/f/f/ops/flow/secret",
+         codes(201, 201, 404, 404)),
+    Case("DELETE", "/api/w/<ws>/webhooks/f/<path:path>/secret", lambda w: f"{W}/webhooks/f/f/ops/flow/secret",
+         codes(200, 200, 404, 404)),
     # Accounts and workspaces: any user lists their own; only instance admins create one.
     Case("GET", "/api/workspaces", lambda w: "/api/workspaces", codes(200, 200, 200, 200)),
     Case("POST", "/api/workspaces", lambda w: "/api/workspaces", codes(403, 403, 403, 403),

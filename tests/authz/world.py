@@ -45,7 +45,7 @@ def _schedules(session, owner_id: int) -> None:
     routes under test write their RedBeat entries themselves)."""
     for path in ("f/ops/nightly", "u/root/nightly"):
         session.add(Schedule(workspace_id="main", path=path, cron="0 3 * * *", timezone="UTC",
-                             script_path="f/ops/job", args={}, owner_id=owner_id, edited_by="root"))
+                             target_path="f/ops/job", args={}, owner_id=owner_id, edited_by="root"))
 
 
 def build(factory) -> World:
