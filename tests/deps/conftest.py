@@ -3,10 +3,11 @@ own (a Docker volume, or a folder under the session's data dir), and a `job` fac
 from __future__ import annotations
 
 import os
+import time
 
 import docker
 import pytest
-from docker.errors import NotFound
+from docker.errors import APIError, NotFound
 from sqlalchemy import select
 
 from app.authz import load_actor
@@ -23,17 +24,28 @@ from worker.sandbox import BACKENDS
 
 TEST_VOLUME = f"taskmill-deps-{TEST_DB}"
 """This session's dependency volume: a first install in a test is a real first install."""
+REMOVE_ATTEMPTS = 30
 
 
-def _remove_volume(settings) -> None:
+def remove_volume(settings, name: str = TEST_VOLUME) -> None:
+    """Remove a dependency volume once the containers (of these tests) using it are gone;
+    their removal may still be under way in a backend's remover thread."""
     client = docker.DockerClient(base_url=settings.docker_url)
     try:
-        # This session's job containers (their removal is asynchronous) hold the volume.
-        for container in client.containers.list(all=True, filters={"volume": TEST_VOLUME}):
-            container.remove(force=True)
-        client.volumes.get(TEST_VOLUME).remove(force=True)
-    except NotFound:
-        pass
+        for _ in range(REMOVE_ATTEMPTS):
+            for container in client.containers.list(all=True, filters={"volume": name}):
+                try:
+                    container.remove(force=True)
+                except APIError:  # already being removed
+                    pass
+            try:
+                client.volumes.get(name).remove(force=True)
+                return
+            except NotFound:
+                return
+            except APIError:  # still in use for a moment
+                time.sleep(1)
+        raise RuntimeError(f"volume {name} is still in use")
     finally:
         client.close()
 
@@ -54,9 +66,9 @@ def _host_bundle() -> str:
 def docker_volume(deps_settings):
     """The session's volume, removed before and after (with every container using it gone)."""
     require_docker(deps_settings)
-    _remove_volume(deps_settings)
+    remove_volume(deps_settings)
     yield TEST_VOLUME
-    _remove_volume(deps_settings)
+    remove_volume(deps_settings)
 
 
 @pytest.fixture(params=["local", pytest.param("docker", marks=pytest.mark.docker)])
