@@ -17,8 +17,11 @@ import docker
 from worker.sandbox.docker import JOB_LABEL
 from worker.sandbox.pool import POOL_LABEL
 
-POOL_FILL_TIMEOUT_S = 180
+POOL_FILL_TIMEOUT_S = 90
 """A pool that is not full after this long is broken (or the engine is), not slow."""
+VANISHED_HINT = ("a pool that stays short refills only when a job finds its containers gone: were they "
+                 "removed behind its back, e.g. by the janitor of another Taskmill (other Redis) "
+                 "on this Docker engine?")
 POOL_POLL_S = 0.05
 
 
@@ -62,7 +65,7 @@ class PoolWatch:
         while (ready := self.ready()) < self.expected:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack's pools hold {ready} of {self.expected} containers "
-                                   f"after {POOL_FILL_TIMEOUT_S} s")
+                                   f"after {POOL_FILL_TIMEOUT_S} s; {VANISHED_HINT}")
             time.sleep(POOL_POLL_S)
 
 

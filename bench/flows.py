@@ -16,11 +16,12 @@ import argparse
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import docker
 from celery import chain, chord, signature
+from sqlalchemy import bindparam, create_engine, text
 
 from bench.docker_watch import PoolWatch
 from bench.stack import BenchApi, Stack
@@ -69,16 +70,31 @@ def scenarios(celery) -> list[Scenario]:  # noqa: ANN001
     ]
 
 
-def _run_flow(api: BenchApi, path: str) -> None:
+def _run_flow(api: BenchApi, path: str) -> str:
+    """Runs the flow at `path` to success; returns its job id."""
     job_id = api.http.post(f"{api.api}/jobs/run/f/{path}", json={}).json()["id"]
     deadline = time.monotonic() + FLOW_TIMEOUT_S
     while time.monotonic() < deadline:
         status = api.job(job_id)["status"]
         if status in ("success", "failure", "canceled"):
             assert status == "success", f"flow {path} ended {status}"
-            return
+            return job_id
         time.sleep(0.1)
     raise TimeoutError(f"flow {path} did not finish")
+
+
+def _step_isolations(database_url: str, flow_job_ids: list[str]) -> str:
+    """How the steps of these flow runs ran, from the job rows (the API lists no steps)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT coalesce(isolation, '?'), count(*) FROM jobs WHERE flow_job_id IN :ids "
+                "AND kind = 'step' GROUP BY 1").bindparams(bindparam("ids", expanding=True)),
+                {"ids": flow_job_ids}).all()
+    finally:
+        engine.dispose()
+    return ", ".join(f"{count} {mode}" for mode, count in rows) or "no steps"
 
 
 def _embedded_redis() -> object | None:
@@ -108,26 +124,25 @@ class Row:
     warm: Sample | None = None
     bare: Sample | None = None
     canvas: Sample | None = None
-    error: str = ""
+    errors: list[str] = field(default_factory=list)
 
 
 def _flow_runs(isolation: str, runs: int, rows: list[Row]) -> str:
     """Runs every scenario's flow on a stack whose worker group defaults to `isolation`,
     filling `rows` (and, on the container stack, the Celery baseline); returns a note."""
     overrides = {"TASKMILL_ISOLATION": isolation}
+    flow_job_ids: list[str] = []
     with Stack(os.environ.get("TASKMILL_SANDBOX", "auto"), overrides) as stack:
         api, wait_full = BenchApi(stack), _pool_wait(stack, overrides)
         celery = make_celery(load_settings())
         for index, (row, scenario) in enumerate(zip(rows, scenarios(celery))):
-            if row.error:
-                continue
             path = api.path(f"flow_{index}")
             api.http.post(f"{api.api}/flows", json={"path": path, **scenario.definition}).raise_for_status()
             try:
-                flow = measure(f"flow, {isolation}", lambda: _run_flow(api, path), runs, warmup=1,
-                               before=wait_full)
+                flow = measure(f"flow, {isolation}", lambda: flow_job_ids.append(_run_flow(api, path)),
+                               runs, warmup=1, before=wait_full)
             except (AssertionError, TimeoutError) as exc:  # reported; the other scenarios still run
-                row.error = f"{isolation}: {exc}"
+                row.errors.append(f"{isolation}: {exc}")
                 continue
             if isolation == "warm":
                 row.warm = flow
@@ -136,10 +151,8 @@ def _flow_runs(isolation: str, runs: int, rows: list[Row]) -> str:
             row.bare = measure("bare", scenario.bare, runs, warmup=1)
             row.canvas = measure("celery", lambda: scenario.canvas().apply_async().get(
                 timeout=FLOW_TIMEOUT_S, disable_sync_subtasks=False), runs, warmup=1)
-        steps = [job for job in api.http.get(f"{api.api}/jobs", params={"per_page": 500}).json()["items"]
-                 if job["kind"] == "step"]
-        ran_as = sorted({job["isolation"] or "?" for job in steps})
-        return f"{isolation} stack: its latest {len(steps)} step jobs recorded isolation {', '.join(ran_as)}"
+        steps = _step_isolations(stack.database_url, flow_job_ids) if flow_job_ids else "no flow ran"
+        return f"{isolation} stack (TASKMILL_ISOLATION={isolation}): steps ran {steps}"
 
 
 def samples(runs: int) -> tuple[list[Row], list[str]]:
@@ -165,7 +178,7 @@ def report(rows: list[Row], notes: list[str]) -> str:
                     else f"{row.flow.median - row.canvas.median:.2f}")
         lines.append(f"{row.scenario.name:42} {_seconds(row.flow, 2):>9} {_seconds(row.warm, 2):>12} "
                      f"{_seconds(row.bare, 3):>14} {_seconds(row.canvas, 3):>15} {overhead:>14}")
-    lines += [f"  {row.scenario.name}: {row.error}" for row in rows if row.error]
+    lines += [f"  {row.scenario.name}: {error}" for row in rows for error in row.errors]
     return "\n".join(lines + ["", *(f"  {note}" for note in notes)])
 
 

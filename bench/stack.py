@@ -23,6 +23,8 @@ import psycopg2
 import requests
 from sqlalchemy.engine import make_url
 
+from config import load_settings
+
 PASSWORD = "bench-password-123"
 STARTUP_TIMEOUT_S = 90
 FINISH_POLL_S = 0.2
@@ -78,6 +80,8 @@ class Stack:
                "TASKMILL_SANDBOX": sandbox}
         if env.get("TASKMILL_DATABASE_URL"):
             ensure_database(env["TASKMILL_DATABASE_URL"])
+        self.database_url = load_settings(env).resolved_database_url()
+        """What the stack's jobs are stored in, for the few figures the API does not list."""
         self.log = open(os.path.join(self.data, "stack.log"), "wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "run"], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
