@@ -6,6 +6,8 @@ import pytest
 
 from app.models import DependencyLock, JobStatus
 from tests.deps.conftest import script_row
+from worker.languages import get_language
+from worker.sandbox.docker import container_config, default_limits
 
 INSTALLED = "[taskmill] installed python dependencies"
 RESOLVING = "[taskmill] resolving python requirements"
@@ -82,3 +84,9 @@ def test_a_script_without_third_party_imports_prepares_nothing(run_script, db):
     assert script_row(db, "u/alice/plain").dependency_lock is None
     with db.session() as session:
         assert session.query(DependencyLock).count() == 0
+
+
+def test_job_containers_mount_only_the_dependency_volume_and_read_only(deps_settings):
+    config = container_config(get_language("python"), "image", default_limits(deps_settings), {},
+                              deps_volume=deps_settings.deps_volume)
+    assert config["volumes"] == [f"{deps_settings.deps_volume}:/opt/taskmill-deps:ro"]

@@ -47,7 +47,7 @@ def container_config(language: languages.Language, image: str, limits: Limits,
     made before its job was known can serve a job that has dependencies."""
     memory = f"{limits.memory_mb}m"
     return dict(
-        volumes=[f"{deps_volume}:{DEPS_MOUNT}:ro"] if deps_volume else [],
+        **({"volumes": [f"{deps_volume}:{DEPS_MOUNT}:ro"]} if deps_volume else {}),
         image=image, command=command or language.image_command(), user=RUNNER_USER,
         stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
         labels={**labels, MANAGED_LABEL: "1"},
