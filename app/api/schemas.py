@@ -63,6 +63,10 @@ class ScriptSchema(Schema):
     created_by = fields.String()
     created_at = fields.DateTime()
     archived = fields.Boolean()
+    dependency_lock = fields.Function(
+        lambda script: script.dependency_lock if getattr(script, "code_visible", False) else None,
+        metadata={"description": "the pinned third-party dependencies this version runs with, "
+                                 "once its first run resolved them (null before, or without code access)"})
 
 
 class ScriptListQuerySchema(Schema):

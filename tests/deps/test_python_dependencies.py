@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import DependencyLock, JobStatus
+from app.models import DependencyLock, JobStatus, User
 from tests.deps.conftest import script_row
 from worker.languages import get_language
 from worker.sandbox.docker import container_config, default_limits
@@ -90,3 +90,12 @@ def test_job_containers_mount_only_the_dependency_volume_and_read_only(deps_sett
     config = container_config(get_language("python"), "image", default_limits(deps_settings), {},
                               deps_volume=deps_settings.deps_volume)
     assert config["volumes"] == [f"{deps_settings.deps_volume}:/opt/taskmill-deps:ro"]
+
+
+def test_the_script_api_shows_the_lock_read_only(run_script, client, factory, db):
+    run_script("u/alice/yaml", USES_YAML, text="a: 1")
+    with db.session() as session:
+        alice = session.query(User).filter_by(username="alice").one()
+    headers = {"Authorization": f"Bearer {factory.token(alice)}"}
+    shown = client.get("/api/w/main/scripts/p/u/alice/yaml", headers=headers).json
+    assert shown["dependency_lock"] == script_row(db, "u/alice/yaml").dependency_lock
