@@ -2,8 +2,9 @@
 
 The container gets no Docker socket and no volume but the dependency cache (read-only, see
 worker/deps), runs as the image's `runner` user with a read-only root, a tmpfs /tmp, memory
-(no swap), CPU and PID limits, its own network mode and no capabilities. The envelope goes in on stdin; stderr streams to the logs; stdout is
-the result channel. The container is removed whatever happens.
+(no swap), CPU and PID limits, its own network mode and no capabilities. The envelope goes in
+on stdin; stderr streams to the logs; stdout is the result channel. The container is removed
+whatever happens.
 """
 from __future__ import annotations
 
