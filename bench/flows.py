@@ -84,13 +84,13 @@ def _run_flow(api: BenchApi, path: str) -> str:
 
 
 def _step_isolations(database_url: str, flow_job_ids: list[str]) -> str:
-    """How the steps of these flow runs ran, from the job rows (the API lists no steps)."""
+    """How the code steps of these flow runs ran, from the job rows (the API lists no steps)."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
             rows = connection.execute(text(
-                "SELECT coalesce(isolation, '?'), count(*) FROM jobs WHERE flow_job_id IN :ids "
-                "AND kind = 'step' GROUP BY 1").bindparams(bindparam("ids", expanding=True)),
+                "SELECT isolation, count(*) FROM jobs WHERE flow_job_id IN :ids "
+                "AND kind = 'step' AND isolation IS NOT NULL GROUP BY 1").bindparams(bindparam("ids", expanding=True)),
                 {"ids": flow_job_ids}).all()
     finally:
         engine.dispose()
@@ -130,7 +130,10 @@ class Row:
 def _flow_runs(isolation: str, runs: int, rows: list[Row]) -> str:
     """Runs every scenario's flow on a stack whose worker group defaults to `isolation`,
     filling `rows` (and, on the container stack, the Celery baseline); returns a note."""
-    overrides = {"TASKMILL_ISOLATION": isolation}
+    # Flows here run Python only; an idle pool of another language would only age (and on a
+    # shared engine, risk being reaped by another install's janitor while the bench waits on it).
+    overrides = {"TASKMILL_ISOLATION": isolation,
+                 "TASKMILL_POOL_SIZES": os.environ.get("TASKMILL_POOL_SIZES", "python=2")}
     flow_job_ids: list[str] = []
     with Stack(os.environ.get("TASKMILL_SANDBOX", "auto"), overrides) as stack:
         api, wait_full = BenchApi(stack), _pool_wait(stack, overrides)
@@ -139,8 +142,9 @@ def _flow_runs(isolation: str, runs: int, rows: list[Row]) -> str:
             path = api.path(f"flow_{index}")
             api.http.post(f"{api.api}/flows", json={"path": path, **scenario.definition}).raise_for_status()
             try:
+                _run_flow(api, path)  # warm-up, without waiting: its steps also renew the pool
                 flow = measure(f"flow, {isolation}", lambda: flow_job_ids.append(_run_flow(api, path)),
-                               runs, warmup=1, before=wait_full)
+                               runs, warmup=0, before=wait_full)
             except (AssertionError, TimeoutError) as exc:  # reported; the other scenarios still run
                 row.errors.append(f"{isolation}: {exc}")
                 continue

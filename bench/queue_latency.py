@@ -73,8 +73,7 @@ class Measured:
 def measure_language(api: BenchApi, pools: PoolWatch, client: docker.DockerClient, probe: Probe,
                      args: dict, runs: int, warmup: int) -> Measured:
     path = api.save_script(f"first_line_{probe.language}", probe.language, probe.script)
-    for _ in range(warmup):
-        pools.wait_full()
+    for _ in range(warmup):  # not waiting for the pool: a warm-up also renews a pool that aged
         api.run_wait(path, args)
     delays, queue, job_ids = [], [], []
     with ColdStarts(client) as cold:
