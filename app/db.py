@@ -23,11 +23,15 @@ def _enable_sqlite_pragmas(engine: Engine) -> None:
 class Database:
     """One engine and one session factory for a given URL."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pre_ping: bool = True) -> None:
+        """`pre_ping`: test each connection as it leaves the pool (one round trip per session).
+        The worker turns it off: its many short sessions per job pay for it on every job,
+        while a connection that died with a database restart costs one failed statement,
+        after which SQLAlchemy drops every older pooled connection, and its tasks retry."""
         self.url = url
         is_sqlite = url.startswith("sqlite")
         kwargs = {"connect_args": {"check_same_thread": False}} if is_sqlite else {
-            "pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+            "pool_pre_ping": pre_ping, "pool_size": 10, "max_overflow": 20}
         self.engine = create_engine(url, **kwargs)
         if is_sqlite:
             _enable_sqlite_pragmas(self.engine)

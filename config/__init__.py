@@ -171,7 +171,12 @@ class Settings:
         return self
 
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_path / 'taskmill.db'}"
+        url = self.database_url or f"sqlite:///{self.data_path / 'taskmill.db'}"
+        # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; our driver is psycopg2.
+        for bare in ("postgresql://", "postgres://"):
+            if url.startswith(bare):
+                return "postgresql+psycopg2://" + url[len(bare):]
+        return url
 
     def resolved_secret_key(self) -> str:
         if self.secret_key:

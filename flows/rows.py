@@ -51,6 +51,11 @@ def child_values(parent: Job, root: Job, **values: Any) -> dict[str, Any]:
 
 def insert(db: Database, job_id: str, **values: Any) -> Job:
     """The row `job_id`, inserted with `values` unless it exists already."""
+    return insert_new(db, job_id, **values)[0]
+
+
+def insert_new(db: Database, job_id: str, **values: Any) -> tuple[Job, bool]:
+    """Like `insert`, and whether this call inserted it (False: the row existed)."""
     now = utcnow()
     values.setdefault("created_at", now)
     values.setdefault("enqueued_at", now)
@@ -60,9 +65,9 @@ def insert(db: Database, job_id: str, **values: Any) -> Job:
     try:
         with db.session() as session:
             session.add(row)
-        return row
+        return row, True
     except IntegrityError:  # it exists: a twin or earlier delivery inserted it first
-        return get(db, job_id)
+        return get(db, job_id), False
 
 
 def get(db: Database, job_id: str) -> Job:

@@ -8,6 +8,7 @@ from celery import Task
 
 from app.models import Job, JobKind, JobStatus
 from flows import compiler, failures, lifecycle, rows, steps
+from flows.definition import FlowModule
 from flows.executor import StepExecutor
 from flows.modules import module_type
 from flows.modules.forloop import settle_iteration
@@ -21,8 +22,8 @@ class FlowWorker:
         self.context = context
         self.settings, self.db, self.events = context.settings, context.db, context.events
 
-    def step_executor(self) -> StepExecutor:
-        return StepExecutor(self.settings, self.db, self.events, self.context.backend())
+    def step_executor(self, module: FlowModule | None = None) -> StepExecutor:
+        return StepExecutor(self.settings, self.db, self.events, self.context.backend(), module=module)
 
 
 class FlowRunner:

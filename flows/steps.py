@@ -73,13 +73,23 @@ class StepRun:
         return rows.get(self.db, row.id)
 
     def insert_row(self, attempt: int = 1, **values: Any) -> Job:
+        return self.insert_new_row(attempt, **values)[0]
+
+    def insert_new_row(self, attempt: int = 1, **values: Any) -> tuple[Job, bool]:
+        """The step's row for `attempt`, and whether this call inserted it (a row inserted
+        `running` is thereby claimed by this task: the id is the step's, unique)."""
         values = rows.child_values(self.scope.row, self.scope.root, step_id=self.module.id,
                                    attempt=attempt, **values)
         values.setdefault("kind", JobKind.STEP)
         values.setdefault("language", self.module.value.type)
-        row = rows.insert(self.db, rows.step_row_id(self.scope.row.id, self.module.id, attempt), **values)
+        row, inserted = rows.insert_new(self.db, rows.step_row_id(self.scope.row.id, self.module.id, attempt),
+                                        **values)
         self.ctx.events.publish(self.scope.root.id)
-        return row
+        return row, inserted
+
+    def here(self) -> str | None:
+        """The queue this task was delivered on."""
+        return (self.task.request.delivery_info or {}).get("routing_key")
 
     def finished_row(self, status: JobStatus, *, result: Any = None, error: dict | None = None,
                      **values: Any) -> Job:
@@ -165,8 +175,7 @@ class StepRun:
 
     def run_on(self, queue: str) -> None:
         """Continue on `queue` (a code step runs on its script's worker group)."""
-        here = (self.task.request.delivery_info or {}).get("routing_key")
-        if here != queue:
+        if self.here() != queue:
             self.replace(self.again(queue))
 
     def wait_for_other(self) -> NoReturn:
@@ -213,6 +222,8 @@ def _settle(step: StepRun, row: Job) -> None:
     elif row.status == JobStatus.FAILURE:
         step.kind.failed(step, row)
     elif row.status == JobStatus.CANCELED:
+        if load_scope(step.db, step.scope.row.id).halted(step.failure_path):
+            return  # canceled because an enclosing scope ended first (e.g. a failed sub-flow)
         lifecycle.cancel_flow(step.db, step.ctx.events, step.scope.root.id,
                               {"kind": "canceled", "message": f"step {step.module.id!r} was canceled"})
 

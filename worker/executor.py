@@ -44,12 +44,16 @@ class JobExecutor:
                  backend: SandboxBackend) -> None:
         self.settings, self.db, self.events, self.backend = settings, db, events, backend
         self.needs: Needs | None = None  # what the job's code needs prepared; set by _prepare
+        self.finished: dict[str, Any] | None = None
+        """The columns this executor stored when it settled the job (None: it did not)."""
 
-    def execute(self, job_id: str) -> None:
-        """Run the job if it is still queued; otherwise return without touching it."""
-        if not self._claim(job_id):
+    def execute(self, job_id: str, claimed: bool = False) -> bool:
+        """Run the job if it is still queued; otherwise return without touching it. `claimed`:
+        the caller made the row `running` itself (a flow step inserts its row so). Returns
+        whether this call ran the job."""
+        if not claimed and not self._claim(job_id):
             log.info("job %s is not queued any more; message ignored", job_id)
-            return
+            return False
         self.events.publish(job_id)
         started = time.monotonic()
         try:
@@ -57,7 +61,7 @@ class JobExecutor:
         except TaskmillError as exc:  # nothing runs with a reference left unresolved
             self._finish(job_id, _unresolved(exc), int((time.monotonic() - started) * 1000))
             self.events.publish(job_id)
-            return
+            return True
         sink, cancel = LogSink(self.settings.max_log_bytes, redactor), threading.Event()
         with redacted_logging(redactor), Heartbeat(self.db, self.events, job_id, sink, cancel,
                                                    self.settings.heartbeat_s):
@@ -65,6 +69,7 @@ class JobExecutor:
             sink.finish()
         self._store(job_id, outcome, int((time.monotonic() - started) * 1000), redactor)
         self.events.publish(job_id)
+        return True
 
     def _claim(self, job_id: str) -> bool:
         """The atomic `queued → running` step; False when the job is not queued (any more)."""
@@ -149,10 +154,11 @@ class JobExecutor:
         values.update(finished_at=utcnow(), duration_ms=duration_ms)
         with self.db.session() as session:
             # Only a job we still own: the sweeper may have failed it meanwhile.
-            stored = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                                     .values(**values)).rowcount == 1
+            trigger = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                                      .values(**values).returning(Job.trigger_kind)).scalar()
+            self.finished = values if trigger is not None else None
             tokens.revoke_job_tokens(session, job_id)
-        if stored:
+        if trigger == schedules.TRIGGER_KIND:  # after the commit; other jobs skip the round trip
             with self.db.session() as session:
                 schedules.on_job_finished(session.get(Job, job_id))
 

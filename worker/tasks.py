@@ -4,15 +4,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from celery import shared_task
+from sqlalchemy.exc import DBAPIError
 
 from app.services import schedule_firing
 from worker.context import worker_context
 
 
-@shared_task(name="taskmill.run_job", acks_late=True, ignore_result=True)
-def run_job(job_id: str) -> None:
+DB_RECONNECT_RETRY_S = 1.0
+DB_RECONNECT_RETRIES = 30
+
+
+@shared_task(name="taskmill.run_job", bind=True, acks_late=True, ignore_result=True)
+def run_job(self, job_id: str) -> None:
     """Run one job; a redelivered message for a job that is not queued does nothing."""
-    worker_context().executor().execute(job_id)
+    try:
+        worker_context().executor().execute(job_id)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:  # the database went away (restart): try again soon
+            raise
+        raise self.retry(exc=exc, countdown=DB_RECONNECT_RETRY_S, max_retries=DB_RECONNECT_RETRIES)
 
 
 @shared_task(name="taskmill.sweep", ignore_result=True)

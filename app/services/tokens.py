@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationFailed
@@ -70,9 +70,8 @@ def list_for(session: Session, user: User) -> list[ApiToken]:
 
 def revoke_job_tokens(session: Session, job_id: str) -> None:
     """A job's token dies with the job."""
-    for token in session.scalars(select(ApiToken).where(ApiToken.job_id == job_id,
-                                                         ApiToken.revoked_at.is_(None))):
-        token.revoked_at = utcnow()
+    session.execute(update(ApiToken).where(ApiToken.job_id == job_id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
 
 
 def revoke_workspace_tokens(session: Session, user_id: int, workspace_id: str) -> int:

@@ -6,11 +6,12 @@ is retried after its backoff as a new row, `attempt + 1`, with the same argument
 """
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.errors import TaskmillError
-from app.models import Job, JobKind, JobStatus
+from app.models import Job, JobKind, JobStatus, utcnow
 from app.services.args import validate_args
 from flows import compiler
 from flows.rows import LIVE
@@ -45,16 +46,30 @@ class CodeModule(ModuleType):
             args = validate_args(target.schema, step.evaluate_args(_failure_defaults(step, target.schema)))
         except TaskmillError as exc:
             return step.fail_before_run(exc)
-        row = step.insert_row(kind=JobKind.STEP, status=JobStatus.QUEUED, args=args,
-                              script_path=target.script_path, script_hash=target.script_hash,
-                              language=target.language, queue=target.queue)
+        values = dict(kind=JobKind.STEP, args=args, script_path=target.script_path,
+                      script_hash=target.script_hash, language=target.language, queue=target.queue)
+        if step.here() == target.queue:  # the usual case: claim by inserting it running, and run it
+            executor = step.ctx.step_executor(step.module)
+            now = utcnow()
+            row, inserted = step.insert_new_row(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
+                                                worker=socket.gethostname(), runner=executor.backend.name,
+                                                **values)
+            if inserted:
+                executor.execute(row.id, claimed=True)
+                if executor.finished is None:  # settled by someone else (the sweeper): read it
+                    return step.reload(row)
+                for column, value in executor.finished.items():  # what was stored: no read back
+                    setattr(row, column, value)
+                return row
+        else:
+            row = step.insert_row(status=JobStatus.QUEUED, **values)
         return self.resume(step, row)
 
     def resume(self, step: StepRun, row: Job) -> Job:
         if row.status != JobStatus.QUEUED:
             step.wait_for_other()
         step.run_on(row.queue)
-        step.ctx.step_executor().execute(row.id)
+        step.ctx.step_executor(step.module).execute(row.id)
         row = step.reload(row)
         if row.status in LIVE:  # another delivery claimed it first
             step.wait_for_other()

@@ -90,6 +90,7 @@ def run():
         run.returned_at = time.monotonic()
         run.elapsed_s = run.returned_at - started
         if isinstance(backend, DockerBackend):
+            assert backend.remover.drain(), "container removal did not finish"
             job_filter = {"label": f"{JOB_LABEL}={spec.job_id}"}
             left = backend.client.containers.list(all=True, filters=job_filter)
             assert left == [], f"job container left behind: {left}"

@@ -88,6 +88,7 @@ def test_a_failed_job_retires_its_container(backend, domain):
     container_id = warm_containers(backend, domain)[0].id
     failed = run(backend, "def main():\n    raise ValueError('x')\n", domain)
     assert not failed.success and "ValueError" in failed.message
+    assert backend.remover.drain()  # retired containers are removed off the job's path
     assert container_id not in {c.id for c in warm_containers(backend, domain)}
 
 
@@ -95,6 +96,7 @@ def test_the_container_is_recycled_after_max_jobs(backend, domain):
     first = run(backend, WHOAMI, domain)
     container_id = warm_containers(backend, domain)[0].id
     assert all(run(backend, WHOAMI, domain).success for _ in range(5))  # max_jobs is 5
+    assert backend.remover.drain()
     assert container_id not in {c.id for c in warm_containers(backend, domain)}
     assert first.success
 

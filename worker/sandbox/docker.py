@@ -9,6 +9,8 @@ whatever happens.
 from __future__ import annotations
 
 import logging
+import select
+import socket
 import threading
 import time
 from dataclasses import replace
@@ -24,7 +26,8 @@ from config import Settings
 # so either package may be the one still initializing when the other needs it.
 import worker.languages as languages
 from worker.sandbox.base import DEPS_MOUNT, Limits, OutputCallback, RunOutcome, RunSpec
-from worker.sandbox.pool import OWNER_TTL_S, POOL_LABEL, ContainerPool, Started, discard
+from worker.sandbox.pool import OWNER_TTL_S, POOL_LABEL, ContainerPool, Started
+from worker.sandbox.remover import Remover
 from worker.sandbox.warm import WARM_LABEL, WarmContainer, WarmRegistry, domain_label
 from worker.sandbox.supervision import (EndMarker, LogStream, ResultBuffer, Watchdog,
                                         final_outcome, sandbox_failure)
@@ -82,8 +85,10 @@ class DockerBackend:
         self.settings = settings
         self._client: docker.DockerClient | None = None
         self._client_lock = threading.Lock()
+        self.remover = Remover()
         self.pool = ContainerPool(pool_sizes, self._start_pooled, heartbeat) if pool_sizes else None
-        self.warm = WarmRegistry(self._start_warm, settings.warm_max_jobs, settings.warm_max_age_s)
+        self.warm = WarmRegistry(self._start_warm, settings.warm_max_jobs, settings.warm_max_age_s,
+                                 self.remover.remove)
 
     @property
     def client(self) -> docker.DockerClient:
@@ -109,7 +114,7 @@ class DockerBackend:
             return sandbox_failure(exc)
         finally:
             if started is not None:
-                discard(started)
+                self.remover.remove(started)
 
     def discard(self, job_id: str) -> None:
         """Remove the container of a job whose worker died (found by its label)."""
@@ -117,15 +122,19 @@ class DockerBackend:
             _remove(container)
 
     def reap_orphans(self, owner_alive: Callable[[str], bool]) -> int:
-        """Remove pooled containers (idle or busy) of worker processes that stopped beating.
+        """Remove pooled containers (idle or busy) of worker processes that stopped beating,
+        and exited job containers whose removal never came (their worker died first).
 
         A container younger than the owner key's lifetime is left alone: its owner may not
-        have written its first heartbeat yet.
+        have written its first heartbeat yet, or its removal may still be queued.
         """
         reaped, cutoff = 0, time.time() - OWNER_TTL_S
-        for container in self._list({"label": POOL_LABEL}):
-            owner = (container.attrs.get("Labels") or {}).get(POOL_LABEL, "")
-            if container.attrs.get("Created", 0) < cutoff and not owner_alive(owner):
+        for container in self._list({"label": MANAGED_LABEL}):
+            labels = container.attrs.get("Labels") or {}
+            if container.attrs.get("Created", 0) >= cutoff:
+                continue
+            exited = container.attrs.get("State") in ("exited", "dead", "created")
+            if exited or (POOL_LABEL in labels and not owner_alive(labels[POOL_LABEL])):
                 _remove(container)
                 reaped += 1
         return reaped
@@ -138,9 +147,13 @@ class DockerBackend:
         if self.pool is None or not _same_limits(spec.limits, default_limits(self.settings)):
             return None
         while (started := self.pool.take(spec.language)) is not None:
-            if _running(started.container):
+            if _attached(started):
                 return started
-            discard(started)  # died while waiting (engine restart, OOM, removed by hand)
+            # Died while waiting: an engine restart kills them all, so check the others now
+            # (and refill) rather than let each later job find a dead one.
+            self.remover.remove(started)
+            for dead in self.pool.purge(lambda other: _running(other.container)):
+                self.remover.remove(dead)
         return None
 
     def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str],
@@ -221,6 +234,23 @@ def _running(container: Container) -> bool:
     except Exception:
         return False
     return container.status == "running"
+
+
+def _attached(started: Started) -> bool:
+    """Whether a pooled container is still alive, asked of its attach socket rather than the
+    engine (no round trip on a pool hit). The stream ends when the container dies or the
+    engine restarts; a wrapper waiting for its envelope writes nothing, so a socket with
+    nothing to read is alive. If output did come, the engine decides."""
+    raw = _raw(started.sock)
+    try:
+        readable, _, _ = select.select([raw], [], [], 0)
+        if not readable:
+            return True
+        if raw.recv(1, socket.MSG_PEEK) == b"":
+            return False
+    except (OSError, ValueError):  # closed
+        return False
+    return _running(started.container)
 
 
 def _raw(sock: Any) -> Any:

@@ -74,6 +74,21 @@ class ContainerPool:
         self._wanted.set()
         return started
 
+    def purge(self, alive: Callable[[Started], bool]) -> list[Started]:
+        """Drop the idle containers for which `alive` is false (all died together, e.g. the
+        engine restarted) and wake the refill; returns them for removal."""
+        with self._lock:
+            idle = [(lang, s) for lang, queue in self._ready.items() for s in queue]
+        dead = [(lang, s) for lang, s in idle if not alive(s)]
+        with self._lock:
+            for lang, started in dead:
+                try:
+                    self._ready[lang].remove(started)
+                except ValueError:  # taken meanwhile; its taker checks it too
+                    pass
+        self._wanted.set()
+        return [s for _, s in dead]
+
     def stop(self) -> None:
         """Stop refilling and remove the idle containers."""
         self._stopped.set()

@@ -41,8 +41,10 @@ class WarmRegistry:
     """Idle warm containers by (language, domain); a busy one is out of the registry."""
 
     def __init__(self, start: Callable[[str, str], WarmContainer], max_jobs: int,
-                 max_age_s: float) -> None:
+                 max_age_s: float, remove: Callable[[Started], None] = discard) -> None:
+        """`remove` disposes of a container that may not serve again (see sandbox.remover)."""
         self._start, self.max_jobs, self.max_age_s = start, max_jobs, max_age_s
+        self._remove = remove
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._lock = threading.Lock()
 
@@ -54,14 +56,14 @@ class WarmRegistry:
                 warm = idle.pop()
                 if self._fit(warm):
                     return warm
-                discard(warm.started)
+                self._remove(warm.started)
         return self._start(language, domain)
 
     def release(self, language: str, warm: WarmContainer, succeeded: bool) -> None:
         """Back to the registry after a successful job while it has jobs and time left."""
         warm.jobs += 1
         if not succeeded or not self._fit(warm):
-            discard(warm.started)
+            self._remove(warm.started)
             return
         with self._lock:
             self._idle.setdefault((language, warm.domain), []).append(warm)
