@@ -7,6 +7,7 @@ step is claimed atomically and never runs twice.
 from __future__ import annotations
 
 from app.models import Job, Script
+from app.services import state
 from flows.definition import FlowModule
 from flows.modules import module_type
 from flows.scope import load_scope
@@ -14,10 +15,16 @@ from worker.executor import JobExecutor
 
 
 class StepExecutor(JobExecutor):
-    def __init__(self, *args, module: FlowModule | None = None) -> None:  # noqa: ANN002
-        """`module`: the step's module when the caller has it (saves loading the scope again)."""
+    def __init__(self, *args, module: FlowModule | None = None, root: Job | None = None) -> None:  # noqa: ANN002
+        """`module` and `root` (the flow job): when the caller has them (saves reading them again)."""
         super().__init__(*args)
-        self.module = module
+        self.module, self.root = module, root
+
+    def _state_key(self, session, job: Job) -> str:  # noqa: ANN001
+        """A step of a scheduled flow run shares its schedule's state; otherwise its script's."""
+        root = self.root if self.root is not None and self.root.id == job.flow_job_id else \
+            session.get(Job, job.flow_job_id)
+        return state.key_of(root.trigger_kind, root.trigger_label, job.script_path)
 
     def _script_of(self, session, job: Job) -> Script:  # noqa: ANN001
         module = self.module

@@ -22,8 +22,9 @@ class FlowWorker:
         self.context = context
         self.settings, self.db, self.events = context.settings, context.db, context.events
 
-    def step_executor(self, module: FlowModule | None = None) -> StepExecutor:
-        return StepExecutor(self.settings, self.db, self.events, self.context.backend(), module=module)
+    def step_executor(self, module: FlowModule | None = None, root: Job | None = None) -> StepExecutor:
+        return StepExecutor(self.settings, self.db, self.events, self.context.backend(), module=module,
+                            root=root)
 
 
 class FlowRunner:

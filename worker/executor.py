@@ -91,13 +91,17 @@ class JobExecutor:
                                              lambda: secret_box(self.settings))
             limits = self._limits(script)
             env = {**self._job_env(session, job, limits),
-                   "TASKMILL_STATE_KEY": state.key_of(job.trigger_kind, job.trigger_label, job.script_path)}
+                   "TASKMILL_STATE_KEY": self._state_key(session, job)}
             learned = LearnedSecrets(SecretReads(self.events.client), self.db,  # fetched via the SDK
                                      lambda: secret_box(self.settings), job_id, job.workspace_id)
             return RunSpec(job_id=job_id, language=script.language, code=script.content,
                            args=run_args(script.language, script.schema, args),
                            limits=limits, env=env, isolation=self._isolation(script),
                            domain=f"{job.workspace_id}:{job.run_as_user_id}"), Redactor(secrets, learn=learned)
+
+    def _state_key(self, session, job: Job) -> str:  # noqa: ANN001
+        """The state the SDK reads and writes by default: the schedule's, else the script's."""
+        return state.key_of(job.trigger_kind, job.trigger_label, job.script_path)
 
     def _isolation(self, script: Script) -> str:
         """The script's own choice, else this worker group's default."""

@@ -49,7 +49,7 @@ class CodeModule(ModuleType):
         values = dict(kind=JobKind.STEP, args=args, script_path=target.script_path,
                       script_hash=target.script_hash, language=target.language, queue=target.queue)
         if step.here() == target.queue:  # the usual case: claim by inserting it running, and run it
-            executor = step.ctx.step_executor(step.module)
+            executor = step.ctx.step_executor(step.module, step.scope.root)
             now = utcnow()
             row, inserted = step.insert_new_row(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
                                                 worker=socket.gethostname(), runner=executor.backend.name,
@@ -69,7 +69,7 @@ class CodeModule(ModuleType):
         if row.status != JobStatus.QUEUED:
             step.wait_for_other()
         step.run_on(row.queue)
-        step.ctx.step_executor(step.module).execute(row.id)
+        step.ctx.step_executor(step.module, step.scope.root).execute(row.id)
         row = step.reload(row)
         if row.status in LIVE:  # another delivery claimed it first
             step.wait_for_other()

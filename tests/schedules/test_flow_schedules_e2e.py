@@ -57,3 +57,19 @@ def _wait_for_hook(client, auth, timeout: float = 60) -> dict:
             return hooks[0]
         time.sleep(0.2)
     raise AssertionError("the on_failure job did not finish")
+
+
+STATE_KEYS = {"modules": [{"id": "key", "value": py(
+    "import os\nreturn os.environ['TASKMILL_STATE_KEY']")}]}
+
+
+def test_steps_of_a_scheduled_flow_share_the_schedule_state_and_others_their_script(client, auth, db, app,
+                                                                                    worker):
+    save_flow(client, auth, "u/alice/keys", STATE_KEYS)
+    assert create(client, auth, script_path=None, flow_path="u/alice/keys", args={}).status_code == 201
+    with db.session() as session:
+        schedule_id = session.scalars(select(Schedule.id)).one()
+    scheduled = fire(db, app.extensions["taskmill"].queue, schedule_id, utcnow())
+    assert wait_for(client, auth, scheduled)["result"] == "schedule/u/alice/nightly"
+    by_hand = client.post("/api/w/main/jobs/run/f/u/alice/keys", json={}, headers=auth).json["id"]
+    assert wait_for(client, auth, by_hand)["result"].startswith("script/")
