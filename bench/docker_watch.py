@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from typing import Callable
 
 import docker
 
@@ -23,6 +24,8 @@ VANISHED_HINT = ("a pool that stays short refills only when a job finds its cont
                  "removed behind its back, e.g. by the janitor of another Taskmill (other Redis) "
                  "on this Docker engine?")
 POOL_POLL_S = 0.05
+TAKEN_EXIT_S = 3.0
+"""A pooled container that served its job exits well within this (it runs one job only)."""
 
 
 def descendants(root: int) -> set[int]:
@@ -47,26 +50,58 @@ def descendants(root: int) -> set[int]:
 
 
 class PoolWatch:
-    """Counts the running pooled containers of the stack rooted at process `root`."""
+    """Counts the running pooled containers of the stack rooted at process `root`.
+
+    A container a job took still runs for a moment after the job's result arrived, so right
+    after a pool hit the count can look full while the pool is one short: `wait_full(taken)`
+    also waits until that many of the containers seen at the last full count are gone.
+    """
 
     def __init__(self, client: docker.DockerClient, root: int, expected: int) -> None:
         self.client, self.root, self.expected = client, root, expected
+        self._seen_full: set[str] = set()
 
-    def ready(self) -> int:
+    def running(self) -> set[str]:
+        """Ids of the stack's pooled containers that run (idle, or busy with a job)."""
         pids = {str(pid) for pid in descendants(self.root)}
         containers = self.client.containers.list(
             sparse=True, filters={"label": POOL_LABEL, "status": "running"})
-        owners = ((c.attrs.get("Labels") or {}).get(POOL_LABEL, "").split(":") for c in containers)
-        return sum(1 for owner in owners if len(owner) >= 3 and owner[-2] in pids)
+        owners = {c.id: (c.attrs.get("Labels") or {}).get(POOL_LABEL, "").split(":") for c in containers}
+        return {cid for cid, owner in owners.items() if len(owner) >= 3 and owner[-2] in pids}
 
-    def wait_full(self) -> None:
-        """Untimed: block until every pool of the stack is full again."""
+    def wait_full(self, taken: int = 0) -> None:
+        """Untimed: block until every pool of the stack is full again, `taken` being how many
+        of the containers seen at the last full count jobs took since (after TAKEN_EXIT_S
+        at full count, a taken container is surely not among the running ones any more)."""
         deadline = time.monotonic() + POOL_FILL_TIMEOUT_S
-        while (ready := self.ready()) < self.expected:
+        full_since = None
+        while True:
+            running = self.running()
+            if len(running) >= self.expected:
+                full_since = full_since or time.monotonic()
+                if (len(self._seen_full - running) >= taken
+                        or time.monotonic() - full_since > TAKEN_EXIT_S):
+                    self._seen_full = running
+                    return
+            else:
+                full_since = None
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the stack's pools hold {ready} of {self.expected} containers "
+                raise TimeoutError(f"the stack's pools hold {len(running)} of {self.expected} containers "
                                    f"after {POOL_FILL_TIMEOUT_S} s; {VANISHED_HINT}")
             time.sleep(POOL_POLL_S)
+
+
+def refilled(pools: PoolWatch, cold: "ColdStarts", job_ids: list[str]) -> Callable[[], None]:
+    """The untimed step before each sync run that should be a pool hit: wait until the pools
+    are full, without counting the container the last job took (when it is the only job
+    since the last wait and was a pool hit, its container was in that wait's count)."""
+    seen = [len(job_ids)]
+
+    def wait() -> None:
+        last_only = len(job_ids) == seen[0] + 1
+        pools.wait_full(taken=1 if last_only and job_ids[-1] not in cold.job_ids else 0)
+        seen[0] = len(job_ids)
+    return wait
 
 
 class ColdStarts:

@@ -88,10 +88,10 @@ def _step_isolations(database_url: str, flow_job_ids: list[str]) -> str:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT isolation, count(*) FROM jobs WHERE flow_job_id IN :ids "
-                "AND kind = 'step' AND isolation IS NOT NULL GROUP BY 1").bindparams(bindparam("ids", expanding=True)),
-                {"ids": flow_job_ids}).all()
+            query = text("SELECT isolation, count(*) FROM jobs WHERE flow_job_id IN :ids "
+                         "AND kind = 'step' AND isolation IS NOT NULL GROUP BY 1")
+            rows = connection.execute(query.bindparams(bindparam("ids", expanding=True)),
+                                      {"ids": flow_job_ids}).all()
     finally:
         engine.dispose()
     return ", ".join(f"{count} {mode}" for mode, count in rows) or "no steps"

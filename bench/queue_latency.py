@@ -20,7 +20,7 @@ from typing import Any
 import docker
 
 from bench.container_start import first_line_after_cold_run
-from bench.docker_watch import ColdStarts, PoolWatch
+from bench.docker_watch import ColdStarts, PoolWatch, refilled
 from bench.stack import BenchApi, Stack, epoch, postgres_connection
 from bench.stats import Sample, Section, paired_table
 from config import load_settings
@@ -73,18 +73,19 @@ class Measured:
 def measure_language(api: BenchApi, pools: PoolWatch, client: docker.DockerClient, probe: Probe,
                      args: dict, runs: int, warmup: int) -> Measured:
     path = api.save_script(f"first_line_{probe.language}", probe.language, probe.script)
-    for _ in range(warmup):  # not waiting for the pool: a warm-up also renews a pool that aged
-        api.run_wait(path, args)
-    delays, queue, job_ids = [], [], []
+    delays, queue, ran = [], [], []
     with ColdStarts(client) as cold:
+        wait_refilled = refilled(pools, cold, ran)
+        for _ in range(warmup):  # not waiting for the pool: a warm-up also renews a pool that aged
+            ran.append(api.run_wait(path, args)[1])
         for _ in range(runs):
-            pools.wait_full()
+            wait_refilled()
             result, job_id = api.run_wait(path, args)
             job = api.job(job_id)
             delays.append(_first_line_time(result) - epoch(job["created_at"]))
             queue.append(epoch(job["started_at"]) - epoch(job["created_at"]))
-            job_ids.append(job_id)
-    return Measured(Sample(probe.language, delays), queue, cold.hits(job_ids))
+            ran.append(job_id)
+    return Measured(Sample(probe.language, delays), queue, cold.hits(ran[warmup:]))
 
 
 def run(runs: int, warmup: int = 2) -> Section:

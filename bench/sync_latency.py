@@ -16,7 +16,7 @@ from typing import Callable
 import docker
 
 from bench.container_start import cold_run
-from bench.docker_watch import ColdStarts, PoolWatch
+from bench.docker_watch import ColdStarts, PoolWatch, refilled
 from bench.stack import BenchApi, Stack, epoch
 from bench.stats import Sample, Section, measure, median_ms, table
 from config import load_settings
@@ -35,8 +35,9 @@ class Timed:
 
 
 def timed_runs(api: BenchApi, path: str, name: str, runs: int, warmup: int = 2,
-               before: Callable[[], object] | None = None) -> Timed:
-    job_ids: list[str] = []
+               before: Callable[[], object] | None = None, job_ids: list[str] | None = None) -> Timed:
+    """`job_ids`, when given, receives each run's job id as soon as it is known."""
+    job_ids = [] if job_ids is None else job_ids
 
     def once() -> None:
         result, job_id = api.run_wait(path)
@@ -81,8 +82,9 @@ def run(runs: int, pool_size: int = 2, concurrency: int = 2) -> Section:
         container_path = api.save_script("trivial", "python", TRIVIAL, isolation="container")
         warm_path = api.save_script("trivial_warm", "python", TRIVIAL, isolation="warm")
         with ColdStarts(client) as cold:
+            job_ids: list[str] = []
             pooled = timed_runs(api, container_path, "run_wait_result, container mode, pool hit", runs,
-                                before=pools.wait_full)
+                                before=refilled(pools, cold, job_ids), job_ids=job_ids)
         # Each worker process keeps its own warm container: warm them all up first.
         warm = timed_runs(api, warm_path, "run_wait_result, warm mode", runs, warmup=2 * concurrency)
         notes = [f"container mode: {cold.hits(pooled.job_ids)}/{runs} pool hits (cold starts seen "
