@@ -75,6 +75,10 @@ class Settings:
     job_network: str = "none"
     """Docker network mode of job containers; `none` until a script needs the network."""
     job_tmpfs_mb: int = 64
+    job_linger_s: float = 30.0
+    """A finished job's container may stay stopped-in-place this long (its Python wrapper
+    sleeps) so that stopping and removing it, the engine's and kernel's costliest work, can
+    wait for a pause in the load instead of slowing the next jobs. 0: exit at once."""
     isolation: str = "container"
     """This worker group's default for scripts that choose none: `container` or `warm`."""
     warm_max_jobs: int = 100

@@ -119,17 +119,22 @@ def test_the_janitor_reaps_old_containers_of_dead_owners_only(pooled, sandbox_se
     assert pool_containers(pooled) == []
 
 
-def test_the_janitor_removes_exited_job_containers_whose_removal_never_came(sandbox_settings, monkeypatch):
+def test_the_janitor_removes_exited_job_containers_of_its_installation_only(sandbox_settings, monkeypatch):
     require_docker(sandbox_settings)
     backend = DockerBackend(sandbox_settings)
-    job_label = {"taskmill.job": uuid.uuid4().hex, "taskmill.managed": "1"}
+    job_label = {"taskmill.job": uuid.uuid4().hex, "taskmill.managed": "1", "taskmill.instance": backend.instance}
     container = backend.client.containers.run(sandbox_settings.image_for("bash"), ["true"], detach=True,
                                               labels=job_label)
-    container.wait()
+    other_install = backend.client.containers.run(
+        sandbox_settings.image_for("bash"), ["true"], detach=True,
+        labels={**job_label, "taskmill.instance": "another-install"})
+    container.wait(), other_install.wait()
     assert backend.reap_orphans(lambda owner: True) >= 0 and container_exists(backend, container.id)
     monkeypatch.setattr("worker.sandbox.docker.OWNER_TTL_S", -60)  # as if two minutes had passed
     backend.reap_orphans(lambda owner: True)
     assert not container_exists(backend, container.id)
+    assert container_exists(backend, other_install.id), "another installation's container was reaped"
+    other_install.remove(force=True)
 
 
 def container_exists(backend, container_id: str) -> bool:

@@ -26,6 +26,9 @@ class Language:
     """File name of the wrapper, both in `images/<name>/` and in `/opt/taskmill/`."""
     interpreter: ClassVar[tuple[str, ...]]
     """Program (and flags) that runs the wrapper inside the runner image."""
+    lingers: ClassVar[bool] = False
+    """Whether the wrapper, its output complete, sleeps TASKMILL_LINGER_S before exiting (only
+    a wrapper with an end marker can: the others are read until they exit)."""
     bundles_sdk: ClassVar[bool] = False
     """Whether the image carries the `taskmill` SDK package (copied in as `sdk/taskmill`)."""
 

@@ -21,6 +21,7 @@ class Python(Language):
     """Python 3.11 (bookworm's python3 in the image, the worker's own interpreter locally)."""
 
     name = "python"
+    lingers = True
     wrapper = "wrapper.py"
     interpreter = ("python3", "-u")
     bundles_sdk = True

@@ -8,6 +8,7 @@ whatever happens.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import select
 import socket
@@ -39,19 +40,29 @@ RUNNER_USER = "10001:10001"
 JOB_LABEL = "taskmill.job"
 MANAGED_LABEL = "taskmill.managed"
 """Every job container carries both labels, so a janitor can find and remove orphans."""
+INSTANCE_LABEL = "taskmill.instance"
+"""Which installation made the container (see `instance_of`): one engine may serve several
+(test runs, staging next to production), and a janitor judges only its own."""
+
+
+def instance_of(settings: Settings) -> str:
+    """Installations are told apart by their Redis, where pool owners prove they are alive."""
+    return hashlib.sha256(settings.redis_url.encode()).hexdigest()[:12]
 KILLED_BY_SIGKILL = 137
 """Exit status of a process killed with SIGKILL (128 + 9), e.g. by the OOM killer."""
 
 
 def container_config(language: languages.Language, image: str, limits: Limits,
                      labels: dict[str, str], command: list[str] | None = None,
-                     deps_volume: str = "") -> dict[str, Any]:
+                     deps_volume: str = "", linger_s: float = 0) -> dict[str, Any]:
     """Keyword arguments of `containers.create` for one job's container; `deps_volume`, the
     cached dependencies (worker/deps), is mounted read-only into every one, so a container
-    made before its job was known can serve a job that has dependencies."""
+    made before its job was known can serve a job that has dependencies. `linger_s`: see
+    Settings.job_linger_s (languages whose wrapper can)."""
     memory = f"{limits.memory_mb}m"
     return dict(
         **({"volumes": [f"{deps_volume}:{DEPS_MOUNT}:ro"]} if deps_volume else {}),
+        **({"environment": {"TASKMILL_LINGER_S": f"{linger_s:g}"}} if linger_s > 0 and language.lingers else {}),
         image=image, command=command or language.image_command(), user=RUNNER_USER,
         stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
         labels={**labels, MANAGED_LABEL: "1"},
@@ -83,6 +94,7 @@ class DockerBackend:
     def __init__(self, settings: Settings, pool_sizes: dict[str, int] | None = None,
                  heartbeat: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self.instance = instance_of(settings)
         self._client: docker.DockerClient | None = None
         self._client_lock = threading.Lock()
         self.remover = Remover()
@@ -129,7 +141,7 @@ class DockerBackend:
         have written its first heartbeat yet, or its removal may still be queued.
         """
         reaped, cutoff = 0, time.time() - OWNER_TTL_S
-        for container in self._list({"label": MANAGED_LABEL}):
+        for container in self._list({"label": [MANAGED_LABEL, f"{INSTANCE_LABEL}={self.instance}"]}):
             labels = container.attrs.get("Labels") or {}
             if container.attrs.get("Created", 0) >= cutoff:
                 continue
@@ -159,7 +171,9 @@ class DockerBackend:
     def _start(self, language: languages.Language, limits: Limits, labels: dict[str, str],
                command: list[str] | None = None) -> Started:
         image = self.settings.image_for(language.name)
-        config = container_config(language, image, limits, labels, command, self.settings.deps_volume)
+        linger = self.settings.job_linger_s if command is None else 0  # a warm server never lingers
+        labels = {**labels, INSTANCE_LABEL: self.instance}
+        config = container_config(language, image, limits, labels, command, self.settings.deps_volume, linger)
         container = self.client.containers.create(**config)
         try:
             # Attach before start: output printed right away is not missed.
@@ -210,10 +224,10 @@ class DockerBackend:
                     result.feed(data)
                 else:
                     logs.feed(end.filter(data))
-                if end.seen and result.complete_line:
+                if end.seen and (result.complete_line or result.too_large):
                     break  # all output is in: no need to wait for the container to stop
             logs.feed(end.flush())
-            if end.seen and result.complete_line:
+            if end.seen and (result.complete_line or result.too_large):
                 exit_code = language.completed_status(result.getvalue())
             else:
                 exit_code = container.wait()["StatusCode"]

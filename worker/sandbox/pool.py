@@ -28,6 +28,9 @@ from docker.models.containers import Container
 log = logging.getLogger(__name__)
 
 POOL_LABEL = "taskmill.pool.owner"
+REFILL_QUIET_S = 0.3
+"""The refill waits until no job took a container for this long (or the pool runs low):
+starting containers costs the engine CPU that a burst of jobs on 2 cores needs itself."""
 REFILL_BACKOFF_S = 2.0
 """Pause after a failed container start, so a broken engine is not hammered."""
 OWNER_TTL_S = 120
@@ -60,6 +63,7 @@ class ContainerPool:
         self._start, self._heartbeat = start, heartbeat
         self._ready: dict[str, deque[Started]] = {lang: deque() for lang in self.sizes}
         self._lock = threading.Lock()
+        self._last_take = 0.0
         self._wanted = threading.Event()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._refill_forever, name="container-pool", daemon=True)
@@ -71,6 +75,7 @@ class ContainerPool:
         with self._lock:
             queue = self._ready.get(language)
             started = queue.popleft() if queue else None
+            self._last_take = time.monotonic()
         self._wanted.set()
         return started
 
@@ -104,6 +109,13 @@ class ContainerPool:
         with self._lock:
             return [lang for lang, size in self.sizes.items() if len(self._ready[lang]) < size]
 
+    def _urgent(self, missing: list[str]) -> list[str]:
+        """The languages to refill now: all once takes paused, else those running low."""
+        with self._lock:
+            if time.monotonic() - self._last_take >= REFILL_QUIET_S:
+                return missing
+            return [lang for lang in missing if len(self._ready[lang]) <= self.sizes[lang] // 4]
+
     def _refill_forever(self) -> None:
         last_beat = 0.0
         while not self._stopped.is_set():
@@ -115,7 +127,11 @@ class ContainerPool:
                 self._wanted.wait(OWNER_REFRESH_S)
                 self._wanted.clear()
                 continue
-            for language in missing:
+            urgent = self._urgent(missing)
+            if not urgent:  # a burst is taking containers: let it have the CPU for now
+                self._stopped.wait(REFILL_QUIET_S / 3)
+                continue
+            for language in urgent:
                 self._add_one(language)
 
     def _beat(self) -> None:

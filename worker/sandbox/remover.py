@@ -12,10 +12,17 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 
 from worker.sandbox.pool import Started, discard
 
 log = logging.getLogger(__name__)
+
+QUIET_S = 0.3
+"""Removals wait until no container was handed over for this long, so a burst of jobs does
+not share the engine's CPU with them..."""
+BACKLOG = 32
+"""...unless this many are waiting (sustained load: remove as they come)."""
 
 
 class Remover:
@@ -23,6 +30,7 @@ class Remover:
         self._queue: queue.Queue[Started] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._last_put = 0.0
 
     def remove(self, started: Started) -> None:
         """Close the job's socket now and remove its container soon."""
@@ -31,6 +39,7 @@ class Remover:
         except Exception:
             pass
         self._ensure_thread()
+        self._last_put = time.monotonic()
         self._queue.put(started)
 
     def drain(self, timeout_s: float = 30.0) -> bool:
@@ -49,6 +58,8 @@ class Remover:
     def _work(self) -> None:
         while True:
             started = self._queue.get()
+            while self._queue.qsize() < BACKLOG and time.monotonic() - self._last_put < QUIET_S:
+                time.sleep(QUIET_S / 3)
             try:
                 discard(started)
             except Exception:  # discard logs and swallows; this only guards the thread

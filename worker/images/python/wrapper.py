@@ -20,6 +20,7 @@ import os
 import site
 import sys
 import tempfile
+import time
 import traceback
 import types
 import typing
@@ -217,6 +218,8 @@ def exit_status(code):
 
 
 def main():
+    # Read before the job's environment is applied: the job does not choose it.
+    linger = float(os.environ.get("TASKMILL_LINGER_S") or 0)
     channel = open_result_channel()
     envelope = read_envelope()
     try:
@@ -229,9 +232,13 @@ def main():
         os.write(2, envelope.get("end_marker", "").encode())
     except SystemExit as exc:
         status = exit_status(exc.code)
+        linger = 0  # no end marker: the worker waits for this process to exit
     channel.flush()
     sys.stdout.flush()
     sys.stderr.flush()
+    if linger > 0 and envelope.get("end_marker"):  # the worker has its answer; it removes
+        # the container (stopping it is the costly part) when the load allows
+        time.sleep(linger)
     # _exit: a job's leftover non-daemon threads must not keep the run alive after main().
     os._exit(status)
 
