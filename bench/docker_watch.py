@@ -24,8 +24,8 @@ VANISHED_HINT = ("a pool that stays short refills only when a job finds its cont
                  "removed behind its back, e.g. by the janitor of another Taskmill (other Redis) "
                  "on this Docker engine?")
 POOL_POLL_S = 0.05
-TAKEN_EXIT_S = 3.0
-"""A pooled container that served its job exits well within this (it runs one job only)."""
+SETTLED_S = 1.5
+"""The set of running pooled containers must stay the same this long to count as settled."""
 
 
 def descendants(root: int) -> set[int]:
@@ -50,12 +50,7 @@ def descendants(root: int) -> set[int]:
 
 
 class PoolWatch:
-    """Counts the running pooled containers of the stack rooted at process `root`.
-
-    A container a job took still runs for a moment after the job's result arrived, so right
-    after a pool hit the count can look full while the pool is one short: `wait_full(taken)`
-    also waits until that many of the containers seen at the last full count are gone.
-    """
+    """Counts the running pooled containers of the stack rooted at process `root`."""
 
     def __init__(self, client: docker.DockerClient, root: int, expected: int) -> None:
         self.client, self.root, self.expected = client, root, expected
@@ -70,21 +65,23 @@ class PoolWatch:
         return {cid for cid, owner in owners.items() if len(owner) >= 3 and owner[-2] in pids}
 
     def wait_full(self, taken: int = 0) -> None:
-        """Untimed: block until every pool of the stack is full again, `taken` being how many
-        of the containers seen at the last full count jobs took since (after TAKEN_EXIT_S
-        at full count, a taken container is surely not among the running ones any more)."""
+        """Untimed: block until every pool of the stack is full and settled: at least
+        `expected` pooled containers run and that set has not changed for SETTLED_S.
+
+        A container a job used stays up a while (its wrapper lingers, see
+        Settings.job_linger_s) until the worker's remover takes it away, which it does in a
+        pause of the load; the refill also waits for such a pause. While either works, the
+        set of running pooled containers keeps changing, so an unchanged full set means
+        both are done. (`taken` is kept for callers; stability makes it unnecessary.)"""
         deadline = time.monotonic() + POOL_FILL_TIMEOUT_S
-        full_since = None
+        last, since = None, time.monotonic()
         while True:
             running = self.running()
-            if len(running) >= self.expected:
-                full_since = full_since or time.monotonic()
-                if (len(self._seen_full - running) >= taken
-                        or time.monotonic() - full_since > TAKEN_EXIT_S):
-                    self._seen_full = running
-                    return
-            else:
-                full_since = None
+            if running != last:
+                last, since = running, time.monotonic()
+            elif len(running) >= self.expected and time.monotonic() - since >= SETTLED_S:
+                self._seen_full = running
+                return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the stack's pools hold {len(running)} of {self.expected} containers "
                                    f"after {POOL_FILL_TIMEOUT_S} s; {VANISHED_HINT}")
