@@ -100,7 +100,7 @@ class DockerBackend:
         self.remover = Remover()
         self.pool = ContainerPool(pool_sizes, self._start_pooled, heartbeat) if pool_sizes else None
         self.warm = WarmRegistry(self._start_warm, settings.warm_max_jobs, settings.warm_max_age_s,
-                                 self.remover.remove)
+                                 self.remover.remove, _attached)
 
     @property
     def client(self) -> docker.DockerClient:

@@ -41,9 +41,12 @@ class WarmRegistry:
     """Idle warm containers by (language, domain); a busy one is out of the registry."""
 
     def __init__(self, start: Callable[[str, str], WarmContainer], max_jobs: int,
-                 max_age_s: float, remove: Callable[[Started], None] = discard) -> None:
-        """`remove` disposes of a container that may not serve again (see sandbox.remover)."""
+                 max_age_s: float, remove: Callable[[Started], None] = discard,
+                 alive: Callable[[Started], bool] | None = None) -> None:
+        """`remove` disposes of a container that may not serve again (see sandbox.remover);
+        `alive` tells whether an idle one still runs (by default, the engine says)."""
         self._start, self.max_jobs, self.max_age_s = start, max_jobs, max_age_s
+        self._alive = alive or (lambda started: _running(started.container))
         self._remove = remove
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._lock = threading.Lock()
@@ -62,7 +65,8 @@ class WarmRegistry:
     def release(self, language: str, warm: WarmContainer, succeeded: bool) -> None:
         """Back to the registry after a successful job while it has jobs and time left."""
         warm.jobs += 1
-        if not succeeded or not self._fit(warm):
+        # Alive or not is asked when it is next acquired: it just answered a job.
+        if not succeeded or not self._fit(warm, check_alive=False):
             self._remove(warm.started)
             return
         with self._lock:
@@ -75,9 +79,9 @@ class WarmRegistry:
         for warm in idle:
             discard(warm.started)
 
-    def _fit(self, warm: WarmContainer) -> bool:
+    def _fit(self, warm: WarmContainer, check_alive: bool = True) -> bool:
         young = time.monotonic() - warm.born < self.max_age_s
-        return warm.jobs < self.max_jobs and young and _running(warm.started.container)
+        return warm.jobs < self.max_jobs and young and (not check_alive or self._alive(warm.started))
 
 
 def _running(container: Any) -> bool:

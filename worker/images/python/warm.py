@@ -98,8 +98,10 @@ def serve():
             status = os.waitstatus_to_exitcode(raw_status)
             channel.write(json.dumps({"ok": False, "exit_code": status & 0xFF}) + "\n")
         channel.flush()
-        clean_up()
         os.write(2, envelope.get("end_marker", "").encode())
+        # After the answer, off the job's time; the next envelope is read only once it is done,
+        # so no job ever starts beside what the previous one left.
+        clean_up()
 
 
 if __name__ == "__main__":
