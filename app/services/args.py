@@ -14,13 +14,19 @@ from app.errors import ValidationFailed
 from app.services.references import is_reference
 
 
-def _fields(error: ValidationError, instance: dict[str, Any]) -> list[str]:
+def _fields(error: ValidationError) -> list[str]:
+    """The failing fields as paths (`route/stops/1/x`), so a form can mark nested inputs."""
+    where = "/".join(str(p) for p in error.absolute_path)
+
+    def at(name: str) -> str:
+        return f"{where}/{name}" if where else name
+
     if error.validator == "required":
-        return [name for name in error.validator_value if name not in instance]
+        return [at(name) for name in error.validator_value if name not in error.instance]
     if error.validator == "additionalProperties":
         allowed = error.schema.get("properties", {})
-        return [name for name in error.instance if name not in allowed]
-    return ["/".join(str(p) for p in error.absolute_path) or "(root)"]
+        return [at(name) for name in error.instance if name not in allowed]
+    return [where or "(root)"]
 
 
 def validate_args(schema: dict[str, Any], args: Any) -> dict[str, Any]:
@@ -31,7 +37,7 @@ def validate_args(schema: dict[str, Any], args: Any) -> dict[str, Any]:
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     details = [{"field": field, "message": error.message}
                for error in validator.iter_errors(args) if not is_reference(error.instance)
-               for field in _fields(error, args)]
+               for field in _fields(error)]
     if details:
         names = ", ".join(sorted({d["field"] for d in details}))
         raise ValidationFailed(f"invalid arguments: {names}", details)
