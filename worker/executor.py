@@ -71,13 +71,18 @@ class JobExecutor:
         self.events.publish(job_id)
         return True
 
+    def claim_values(self) -> dict[str, Any]:
+        """The columns of a job this executor claims (also what a flow step is inserted with)."""
+        now = utcnow()
+        return dict(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
+                    worker=socket.gethostname(), runner=self.backend.name)
+
     def _claim(self, job_id: str) -> bool:
         """The atomic `queued → running` step; False when the job is not queued (any more)."""
         with self.db.session() as session:
             claimed = session.execute(
                 update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                .values(status=JobStatus.RUNNING, started_at=utcnow(), last_ping_at=utcnow(),
-                        worker=socket.gethostname(), runner=self.backend.name))
+                .values(**self.claim_values()))
             return claimed.rowcount == 1
 
     def _prepare(self, job_id: str) -> tuple[RunSpec, Redactor]:

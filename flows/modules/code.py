@@ -6,12 +6,11 @@ is retried after its backoff as a new row, `attempt + 1`, with the same argument
 """
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.errors import TaskmillError
-from app.models import Job, JobKind, JobStatus, utcnow
+from app.models import Job, JobKind, JobStatus
 from app.services.args import validate_args
 from flows import compiler
 from flows.rows import LIVE
@@ -50,10 +49,7 @@ class CodeModule(ModuleType):
                       script_hash=target.script_hash, language=target.language, queue=target.queue)
         if step.here() == target.queue:  # the usual case: claim by inserting it running, and run it
             executor = step.ctx.step_executor(step.module, step.scope.root)
-            now = utcnow()
-            row, inserted = step.insert_new_row(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
-                                                worker=socket.gethostname(), runner=executor.backend.name,
-                                                **values)
+            row, inserted = step.insert_new_row(**executor.claim_values(), **values)
             if inserted:
                 executor.execute(row.id, claimed=True)
                 if executor.finished is None:  # settled by someone else (the sweeper): read it

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from worker.sandbox.pool import Started, discard
 
@@ -41,12 +41,12 @@ class WarmRegistry:
     """Idle warm containers by (language, domain); a busy one is out of the registry."""
 
     def __init__(self, start: Callable[[str, str], WarmContainer], max_jobs: int,
-                 max_age_s: float, remove: Callable[[Started], None] = discard,
-                 alive: Callable[[Started], bool] | None = None) -> None:
+                 max_age_s: float, remove: Callable[[Started], None],
+                 alive: Callable[[Started], bool]) -> None:
         """`remove` disposes of a container that may not serve again (see sandbox.remover);
-        `alive` tells whether an idle one still runs (by default, the engine says)."""
+        `alive` tells whether an idle one still runs (the backend's liveness check)."""
         self._start, self.max_jobs, self.max_age_s = start, max_jobs, max_age_s
-        self._alive = alive or (lambda started: _running(started.container))
+        self._alive = alive
         self._remove = remove
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._lock = threading.Lock()
@@ -83,10 +83,3 @@ class WarmRegistry:
         young = time.monotonic() - warm.born < self.max_age_s
         return warm.jobs < self.max_jobs and young and (not check_alive or self._alive(warm.started))
 
-
-def _running(container: Any) -> bool:
-    try:
-        container.reload()
-    except Exception:
-        return False
-    return container.status == "running"
