@@ -113,6 +113,9 @@ class Settings:
     this long has likely lost its Celery message: the sweeper re-drives it (see flows.stalls)."""
     flow_stall_redrives: int = 3
     """Re-drives in a row without progress before a stalled flow fails (`stalled`); 0: never."""
+    flow_lanes: int = 16
+    """Iterations at once of a parallel loop of plain code steps with no `parallelism` of its
+    own (see flows.modules.forloop)."""
 
     broker_visibility_timeout_s: int = 3600
     """An unacked message is redelivered after this long; run_job's claim makes that harmless."""

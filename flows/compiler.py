@@ -5,6 +5,14 @@ body collects the results. Anything decided at run time (which branch, how many 
 whether to suspend) is a task that builds its part of the canvas then and `replace`s itself
 with it, so the rest of the enclosing chain runs after it. Every signature is immutable and
 carries only row ids: results travel through Postgres, never inside messages.
+
+A scope's modules run one after another in one `steps` task, and a loop lane runs its
+iterations' modules itself: a Celery hop costs about as much as a light step (a broker round
+trip, a result write, a prefork hand-over), so the chain has a link per module only where a
+module needs one. A module that needs the canvas (a container's sub-canvas, a retry's
+backoff, a sleep, another worker group) replaces the task with what it needs followed by
+the modules after it (see flows.steps.StepRun.replace); one that suspends stops the task,
+and its approval re-sends it.
 """
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ from flows.definition import FlowModule
 
 START = "taskmill.flow.start"
 MODULE = "taskmill.flow.module"
+STEPS = "taskmill.flow.steps"
 LANE = "taskmill.flow.lane"
 COLLECT = "taskmill.flow.collect"
 FINISH = "taskmill.flow.finish"
@@ -32,28 +41,32 @@ def module(scope_id: str, step_id: str, queue: str, *, failure: bool = False) ->
     return task(MODULE, *args, queue=queue)
 
 
+def steps(scope_id: str, step_ids: list[str], queue: str) -> Signature:
+    """Modules `step_ids` of a scope, in order, in one task."""
+    return task(STEPS, scope_id, list(step_ids), queue=queue)
+
+
 def sequence(scope_id: str, modules: list[FlowModule], queue: str) -> Signature:
     """A flow's or a branch's modules one after another, then `finish` settles the scope."""
-    return chain(*[module(scope_id, m.id, queue) for m in modules], task(FINISH, scope_id, queue=queue))
+    head = [steps(scope_id, [m.id for m in modules], queue)] if modules else []
+    return chain(*head, task(FINISH, scope_id, queue=queue))
 
 
-def loop(loop_row_id: str, count: int, parallel: bool, parallelism: int | None, queue: str) -> Signature:
+def loop(loop_row_id: str, count: int, lanes: int, queue: str) -> Signature:
     """`lanes` iterations at a time; each lane runs iterations k, k+lanes, k+2·lanes, ...
 
-    A lane builds its next iteration when it gets there, so a 10,000-item loop never puts
-    10,000 iterations into one message; a chord over the lanes collects the loop's result.
+    A lane builds each iteration when it gets there, so a 10,000-item loop never puts 10,000
+    iterations into one message; a chord over the lanes collects the loop's result.
     """
-    lanes = min(parallelism or count, count) if parallel else 1
-    heads = [task(LANE, loop_row_id, k, lanes, queue=queue) for k in range(lanes)]
+    lanes = max(1, min(lanes, count))
+    heads = [lane(loop_row_id, k, lanes, queue) for k in range(lanes)]
     collect = task(COLLECT, loop_row_id, queue=queue)
     return chord(heads, collect) if lanes > 1 else chain(heads[0], collect)
 
 
-def iteration(loop_row_id: str, iteration_id: str, modules: list[FlowModule], index: int,
-              stride: int, queue: str) -> Signature:
-    """One iteration's modules, then the lane moves on to its next iteration."""
-    return chain(*[module(iteration_id, m.id, queue) for m in modules],
-                 task(LANE, loop_row_id, index + stride, stride, queue=queue))
+def lane(loop_row_id: str, index: int, stride: int, queue: str) -> Signature:
+    """A loop lane from iteration `index` on (its previous iteration, if any, to settle)."""
+    return task(LANE, loop_row_id, index, stride, queue=queue)
 
 
 def branches(row_id: str, scopes: list[tuple[str, list[FlowModule]]], parallel: bool,

@@ -61,7 +61,7 @@ def end_flow(db: Database, events: JobEvents, flow_row_id: str, status: JobStatu
         flow_state = {**(row.flow_state or {}), **(state or {})}
         rows.finish(session, row, status, result=result, error=error, flow_state=flow_state)
         close_descendants(session, row)
-    events.publish(flow_row_id)
+    events.publish(flow_row_id, status.value)
     with db.session() as session:  # a failed scheduled flow run gets its schedule's on_failure script
         schedules.on_job_finished(session.get(Job, flow_row_id))
     return True

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task
+from celery.canvas import Signature
 
+from app.events import PROGRESS
 from app.models import Job, JobKind, JobStatus
 from flows import compiler, failures, lifecycle, rows, steps
 from flows.definition import FlowModule
@@ -40,32 +42,45 @@ class FlowRunner:
         scope = load_scope(self.db, flow_job_id)
         if scope.root.status != JobStatus.RUNNING:
             return
-        self.events.publish(flow_job_id)
+        self.events.publish(flow_job_id, JobStatus.RUNNING.value)
         # A redelivered start sends the chain again; its steps find their rows and skip.
         self.task.replace(compiler.sequence(flow_job_id, scope.definition.modules, scope.root.queue))
 
     def module(self, scope_id: str, step_id: str, failure_path: bool = False) -> None:
         steps.run_module(self.worker, self.task, scope_id, step_id, failure_path)
 
+    def steps(self, scope_id: str, step_ids: list[str], then: Signature | None = None) -> None:
+        """Modules of one scope in order, in this task, until the scope halts."""
+        for index, step_id in enumerate(step_ids):
+            if not steps.run_module(self.worker, self.task, scope_id, step_id,
+                                    rest=tuple(step_ids[index + 1:]), then=then):
+                return
+
     def lane(self, loop_row_id: str, index: int, stride: int) -> None:
-        """Settle this lane's previous iteration, then run iteration `index` (if any)."""
-        scope = load_scope(self.db, loop_row_id)
-        if scope.halted():
-            return
-        loop = scope.row
-        if index >= stride:
-            self._settle_iteration(scope, rows.iteration_row_id(loop.id, index - stride))
-        if index >= loop.flow_state["count"]:
-            return
-        iteration_id = rows.iteration_row_id(loop.id, index)
-        rows.insert(self.db, iteration_id, **rows.child_values(
-            loop, scope.root, kind=JobKind.ITERATION, status=JobStatus.RUNNING, step_id=loop.step_id,
-            language="iteration", args={"index": index, "value": loop.args["iterator"][index]},
-            flow_state={"index": index}))
-        self.events.publish(scope.root.id)
-        body = scope.definition.find(loop.step_id).value.modules
-        queue = scope.flow_row.queue
-        self.task.replace(compiler.iteration(loop.id, iteration_id, body, index, stride, queue))
+        """Settle this lane's previous iteration, then run iterations `index`, `index +
+        stride`, ... here, until the loop has no more (or halts). A module that needs the
+        canvas replaces the lane with it, followed by the rest of its iteration and the
+        lane's next iteration (see StepRun.replace)."""
+        while True:
+            scope = load_scope(self.db, loop_row_id)
+            if scope.halted():
+                return
+            loop = scope.row
+            if index >= stride:
+                self._settle_iteration(scope, rows.iteration_row_id(loop.id, index - stride))
+            if index >= loop.flow_state["count"]:
+                return
+            iteration_id = rows.iteration_row_id(loop.id, index)
+            rows.insert(self.db, iteration_id, **rows.child_values(
+                loop, scope.root, kind=JobKind.ITERATION, status=JobStatus.RUNNING, step_id=loop.step_id,
+                language="iteration", args={"index": index, "value": loop.args["iterator"][index]},
+                flow_state={"index": index}))
+            self.events.publish(scope.root.id, PROGRESS)
+            body = scope.definition.find(loop.step_id).value.modules
+            following = compiler.lane(loop.id, index + stride, stride, scope.flow_row.queue)
+            # A failed iteration (skip_failures) halts only its own scope: the lane goes on.
+            self.steps(iteration_id, [m.id for m in body], then=following)
+            index += stride
 
     def _settle_iteration(self, loop_scope, iteration_id: str) -> None:  # noqa: ANN001
         with self.db.session() as session:
@@ -83,7 +98,7 @@ class FlowRunner:
         with self.db.session() as session:
             result = module_type(module.value.type).collect(session, scope, container)
             rows.finish(session, container, JobStatus.SUCCESS, result=result)
-        self.events.publish(scope.root.id)
+        self.events.publish(scope.root.id, PROGRESS)
 
     def finish(self, scope_id: str) -> None:
         """A flow's or branch's last module ran: its result is that module's result."""
@@ -96,7 +111,7 @@ class FlowRunner:
                 rows.finish(session, scope.row, JobStatus.SUCCESS, result=result)
         if scope.row.kind == JobKind.FLOW:
             lifecycle.end_flow(self.db, self.events, scope_id, JobStatus.SUCCESS, result=result)
-        self.events.publish(scope.root.id)
+        self.events.publish(scope.root.id, PROGRESS)  # the flow job's end, if it ended, is published
 
     def finalize(self, root_id: str) -> None:
         failures.finalize(self.worker, root_id)

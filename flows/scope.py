@@ -106,15 +106,20 @@ class Scope:
 def load_scope(db: Database, row_id: str) -> Scope:
     """The row and its ancestors, with the definitions of the flows among them."""
     with db.session() as session:
-        rows: list[Job] = []
-        job = session.get(Job, row_id)
-        while job is not None:
-            rows.append(job)
-            if len(rows) > MAX_DEPTH:
-                raise StepError(f"flow nesting deeper than {MAX_DEPTH} levels", "nesting")
-            job = session.get(Job, job.parent_job_id) if job.parent_job_id else None
-        definitions = {i: definition_of(session, row.workspace_id, row.script_hash)
-                       for i, row in enumerate(rows) if row.kind == JobKind.FLOW}
+        return read_scope(session, row_id)
+
+
+def read_scope(session: Session, row_id: str) -> Scope:
+    """`load_scope` within a session the caller goes on using."""
+    rows: list[Job] = []
+    job = session.get(Job, row_id)
+    while job is not None:
+        rows.append(job)
+        if len(rows) > MAX_DEPTH:
+            raise StepError(f"flow nesting deeper than {MAX_DEPTH} levels", "nesting")
+        job = session.get(Job, job.parent_job_id) if job.parent_job_id else None
+    definitions = {i: definition_of(session, row.workspace_id, row.script_hash)
+                   for i, row in enumerate(rows) if row.kind == JobKind.FLOW}
     if not rows:
         raise LookupError(row_id)
     return Scope(rows, definitions)

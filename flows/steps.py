@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from celery import Task, chain
+from celery.canvas import Signature
 from sqlalchemy import select
 
 from app.errors import TaskmillError
+from app.events import PROGRESS
 from app.models import ApprovalStatus, FlowApproval, Job, JobKind, JobStatus, utcnow
 from flows import approvals, compiler, failures, lifecycle, rows
 from flows.definition import FlowModule, InputTransform
 from flows.errors import ExpressionError
 from flows.expressions import Lazy, evaluate, truthy
 from flows.modules import ModuleType, module_type
-from flows.scope import Scope, load_scope, previous_result, step_result
+from flows.scope import Scope, load_scope, previous_result, read_scope, step_result
 
 WAIT_POLL_S = 2.0
 """A step that another delivery is running (or whose worker died) is looked at this often."""
@@ -50,6 +52,10 @@ class StepRun:
     scope: Scope
     module: FlowModule
     failure_path: bool = False
+    rest: tuple[str, ...] = ()
+    """Modules of the scope that this task runs after this one (see flows.compiler)."""
+    then: Signature | None = None
+    """What this task does after the scope's modules (a loop lane: its next iteration)."""
 
     @property
     def kind(self) -> ModuleType:
@@ -65,10 +71,6 @@ class StepRun:
         return self.scope.flow_row.queue
 
     # -- rows ---------------------------------------------------------------------------
-    def latest_row(self) -> Job | None:
-        with self.db.session() as session:
-            return rows.latest_attempt(session, self.scope.row.id, self.module.id)
-
     def reload(self, row: Job) -> Job:
         return rows.get(self.db, row.id)
 
@@ -84,7 +86,7 @@ class StepRun:
         values.setdefault("language", self.module.value.type)
         row, inserted = rows.insert_new(self.db, rows.step_row_id(self.scope.row.id, self.module.id, attempt),
                                         **values)
-        self.ctx.events.publish(self.scope.root.id)
+        self.ctx.events.publish(self.scope.root.id, PROGRESS)
         return row, inserted
 
     def here(self) -> str | None:
@@ -160,8 +162,12 @@ class StepRun:
 
     # -- the task -----------------------------------------------------------------------
     def replace(self, canvas) -> NoReturn:  # noqa: ANN001
-        """Hand over to `canvas`; the rest of the enclosing chain runs after it."""
-        self.task.replace(canvas)
+        """Hand over to `canvas`, then to what this task would have run after this module;
+        the rest of the enclosing chain runs after that."""
+        after = [compiler.steps(self.scope.row.id, list(self.rest), self.queue)] if self.rest else []
+        if self.then is not None:
+            after.append(self.then)
+        self.task.replace(chain(canvas, *after) if after else canvas)
         raise AssertionError("unreachable: replace raises Ignore")
 
     def expand(self, canvas) -> NoReturn:  # noqa: ANN001
@@ -190,18 +196,22 @@ class StepRun:
         failures.step_failed(self.ctx, self.scope, row)
 
 
-def run_module(ctx: Any, task: Task, scope_id: str, step_id: str, failure_path: bool = False) -> None:
-    """The body of the module task."""
-    scope = load_scope(ctx.db, scope_id)
-    if scope.halted(failure_path):
-        return
-    step = StepRun(ctx, task, scope, scope.definition.find(step_id), failure_path)
-    row = step.latest_row()
+def run_module(ctx: Any, task: Task, scope_id: str, step_id: str, failure_path: bool = False,
+               rest: tuple[str, ...] = (), then: Signature | None = None) -> bool:
+    """The body of the module task, and of each module a `steps` task or a lane runs
+    (`rest` and `then`: see StepRun). False when the scope is halted: nothing ran."""
+    with ctx.db.session() as session:  # one round of reads: where the step runs, and its row
+        scope = read_scope(session, scope_id)
+        if scope.halted(failure_path):
+            return False
+        row = rows.latest_attempt(session, scope.row.id, step_id)
+    step = StepRun(ctx, task, scope, scope.definition.find(step_id), failure_path, tuple(rest), then)
     if row is None:
         row = _skipped(step) or step.kind.start(step)
     elif row.status in rows.LIVE:
         row = step.kind.resume(step, row)
     _settle(step, row)
+    return True
 
 
 def _skipped(step: StepRun) -> Job | None:

@@ -70,6 +70,12 @@ def run_module(runner: FlowRunner, scope_id: str, step_id: str, failure_path: bo
     runner.module(scope_id, step_id, failure_path)
 
 
+@shared_task(name=compiler.STEPS, **OPTIONS)
+@guarded
+def run_steps(runner: FlowRunner, scope_id: str, step_ids: list[str]) -> None:
+    runner.steps(scope_id, step_ids)
+
+
 @shared_task(name=compiler.LANE, **OPTIONS)
 @guarded
 def run_lane(runner: FlowRunner, loop_row_id: str, index: int, stride: int) -> None:

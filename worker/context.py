@@ -19,7 +19,7 @@ from worker.sweeper import Sweeper
 class WorkerContext:
     def __init__(self, settings: Settings, celery) -> None:
         self.settings = settings
-        self.db = Database(settings.resolved_database_url(), pre_ping=False)
+        self.db = Database(settings.resolved_database_url())
         self.events = JobEvents(redis_client(settings.redis_url))
         self.queue = JobQueue(celery)
         self._backend: SandboxBackend | None = None

@@ -21,7 +21,7 @@ from app.db import Database
 from app.errors import TaskmillError
 from app.events import JobEvents
 from app.introspection import run_args
-from app.models import Job, JobStatus, Script, TokenScope, User, utcnow
+from app.models import Job, JobStatus, Script, utcnow
 from app.services import resolve, schedules, state, tokens
 from app.services.secret_reads import LearnedSecrets, SecretReads
 from config import Settings
@@ -47,20 +47,21 @@ class JobExecutor:
         self.finished: dict[str, Any] | None = None
         """The columns this executor stored when it settled the job (None: it did not)."""
 
-    def execute(self, job_id: str, claimed: bool = False) -> bool:
+    def execute(self, job_id: str, claimed: Job | None = None) -> bool:
         """Run the job if it is still queued; otherwise return without touching it. `claimed`:
-        the caller made the row `running` itself (a flow step inserts its row so). Returns
-        whether this call ran the job."""
-        if not claimed and not self._claim(job_id):
+        the row, which the caller made `running` itself (a flow step inserts its row so).
+        Returns whether this call ran the job."""
+        job = claimed if claimed is not None else self._claim(job_id)
+        if job is None:
             log.info("job %s is not queued any more; message ignored", job_id)
             return False
-        self.events.publish(job_id)
+        self.events.publish(job_id, JobStatus.RUNNING.value)
         started = time.monotonic()
         try:
-            spec, redactor = self._prepare(job_id)
+            spec, redactor = self._prepare(job)
         except TaskmillError as exc:  # nothing runs with a reference left unresolved
             self._finish(job_id, _unresolved(exc), int((time.monotonic() - started) * 1000))
-            self.events.publish(job_id)
+            self._publish_end(job_id)
             return True
         sink, cancel = LogSink(self.settings.max_log_bytes, redactor), threading.Event()
         with redacted_logging(redactor), Heartbeat(self.db, self.events, job_id, sink, cancel,
@@ -68,8 +69,15 @@ class JobExecutor:
             outcome = self._run(spec, sink, cancel)
             sink.finish()
         self._store(job_id, outcome, int((time.monotonic() - started) * 1000), redactor)
-        self.events.publish(job_id)
+        self._publish_end(job_id)
         return True
+
+    def _publish_end(self, job_id: str) -> None:
+        """The status stored, or, when the sweeper settled the job first, just "changed"."""
+        if self.finished is not None:
+            self.events.publish(job_id, self.finished["status"].value)
+        else:
+            self.events.publish(job_id)
 
     def claim_values(self) -> dict[str, Any]:
         """The columns of a job this executor claims (also what a flow step is inserted with)."""
@@ -77,19 +85,19 @@ class JobExecutor:
         return dict(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
                     worker=socket.gethostname(), runner=self.backend.name)
 
-    def _claim(self, job_id: str) -> bool:
-        """The atomic `queued → running` step; False when the job is not queued (any more)."""
+    def _claim(self, job_id: str) -> Job | None:
+        """The atomic `queued → running` step: the claimed row, or None when the job is not
+        queued (any more)."""
         with self.db.session() as session:
-            claimed = session.execute(
+            return session.scalars(
                 update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                .values(**self.claim_values()))
-            return claimed.rowcount == 1
+                .values(**self.claim_values()).returning(Job)).one_or_none()
 
-    def _prepare(self, job_id: str) -> tuple[RunSpec, Redactor]:
+    def _prepare(self, job: Job) -> tuple[RunSpec, Redactor]:
         """The run of a claimed job, its references resolved with its runner's rights, and a
         redactor for the secrets among them."""
+        job_id = job.id
         with self.db.session() as session:
-            job = session.get(Job, job_id)
             script = self._script_of(session, job)
             self.needs = needs_of(script)
             args, secrets = resolve.job_args(session, job, script.schema,
@@ -122,11 +130,9 @@ class JobExecutor:
         env = {"TASKMILL_BASE_URL": self.settings.api_base_url, "TASKMILL_WORKSPACE": job.workspace_id,
                "TASKMILL_JOB_ID": job.id}
         if job.run_as_user_id is not None:
-            user = session.get(User, job.run_as_user_id)
             expires = utcnow() + timedelta(seconds=limits.timeout_s + JOB_TOKEN_GRACE_S)
-            _token, secret = tokens.create(session, user, f"job {job.id}", workspace_id=job.workspace_id,
-                                           expires_at=expires, scope=TokenScope.JOB, job_id=job.id)
-            env["TASKMILL_TOKEN"] = secret
+            env["TASKMILL_TOKEN"] = tokens.create_for_job(session, job.run_as_user_id, job.id,
+                                                          job.workspace_id, expires)
         return env
 
     def _limits(self, script: Script) -> Limits:

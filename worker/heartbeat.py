@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select, update
 
 from app.db import Database
-from app.events import JobEvents
+from app.events import PROGRESS, JobEvents
 from app.models import Job, utcnow
 from worker.logsink import LogSink
 
@@ -47,7 +47,7 @@ class Heartbeat:
         chunk = self.sink.drain()
         if chunk:
             append_logs(self.db, self.job_id, chunk, self.sink.truncated)
-            self.events.publish(self.job_id)
+            self.events.publish(self.job_id, PROGRESS)
 
     def _loop(self) -> None:
         last_ping = time.monotonic()

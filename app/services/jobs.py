@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
 from app.errors import InvalidState, NotFound
-from app.events import JobEvents
+from app.events import PROGRESS, JobEvents
 from app.models import Job, JobKind, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
 from app.services import audit
 from app.services.args import validate_args
+
+UNFINISHED = frozenset(status.value for status in JobStatus if not status.finished)
+"""Statuses an event may announce that leave a waiter waiting."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,19 @@ def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: fl
         while True:
             with db.session() as session:
                 job = get(session, actor, job_id)
-            remaining = deadline - time.monotonic()
-            if job.status.finished or remaining <= 0:
+            if job.status.finished:
                 return job
-            listener.wait(min(remaining, 0.5))
+            while (remaining := deadline - time.monotonic()) > 0:
+                said = listener.next(min(remaining, 0.5))  # None: poll, in case a message was lost
+                if said is None or not _still_running(said):
+                    break
+            if remaining <= 0:
+                return job
+
+
+def _still_running(said: str) -> bool:
+    """Whether an event says the job is (still) unfinished: no need to read it again."""
+    return said == PROGRESS or said in UNFINISHED
 
 
 def read_logs(job: Job, offset: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -37,17 +38,31 @@ def create(session: Session, user: User, label: str, *, workspace_id: str | None
         raise ValidationFailed("a run token needs a workspace and a run target",
                                [{"field": "run_target", "message": "required with scope run"},
                                 {"field": "workspace_id", "message": "required with scope run"}])
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, workspace_id=workspace_id, label=label,
-                     prefix=secret[:DISPLAY_PREFIX_LENGTH], token_hash=digest(secret),
-                     expires_at=expires_at, scope=scope,
-                     run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
+    token, secret = _new(user.id, label, workspace_id=workspace_id, expires_at=expires_at, scope=scope,
+                         run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
     session.add(token)
     session.flush()
     if scope != TokenScope.JOB:  # job tokens are the worker's, one per run: not user actions
         audit.record(session, user.username, "token.create", token.prefix, workspace_id=workspace_id,
                      label=label, scope=scope.value, run_target=token.run_target)
     return token, secret
+
+
+def create_for_job(session: Session, user_id: int, job_id: str, workspace_id: str,
+                   expires_at: datetime) -> str:
+    """The token a job's code uses (the SDK inside its container): its runner's rights in its
+    workspace, until the job ends (see revoke_job_tokens) or `expires_at`. Returns the secret;
+    the row is written with the session's next flush."""
+    token, secret = _new(user_id, f"job {job_id}", workspace_id=workspace_id, expires_at=expires_at,
+                         scope=TokenScope.JOB, job_id=job_id)
+    session.add(token)
+    return secret
+
+
+def _new(user_id: int, label: str, **columns: Any) -> tuple[ApiToken, str]:
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return ApiToken(user_id=user_id, label=label, prefix=secret[:DISPLAY_PREFIX_LENGTH],
+                    token_hash=digest(secret), **columns), secret
 
 
 def authenticate(session: Session, secret: str) -> ApiToken | None:

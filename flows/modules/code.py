@@ -51,7 +51,7 @@ class CodeModule(ModuleType):
             executor = step.ctx.step_executor(step.module, step.scope.root)
             row, inserted = step.insert_new_row(**executor.claim_values(), **values)
             if inserted:
-                executor.execute(row.id, claimed=True)
+                executor.execute(row.id, claimed=row)
                 if executor.finished is None:  # settled by someone else (the sweeper): read it
                     return step.reload(row)
                 for column, value in executor.finished.items():  # what was stored: no read back

@@ -1,8 +1,12 @@
 """`forloopflow`: run its modules once per item of `iterator`, in order or in parallel.
 
 Each iteration is a row (`iter.value`, `iter.index`) whose steps hang under it. In parallel,
-at most `parallelism` iterations run at once (lanes of a chord, see flows.compiler). With
-`skip_failures`, a failed iteration is recorded in the result and the loop goes on.
+at most `parallelism` iterations run at once (lanes of a chord, see flows.compiler). Without
+a `parallelism`, a body that may wait without holding a worker (an approval, a sleep, a
+retry's backoff, a container or sub-flow) gets a lane per item, so every item can wait at
+once; a body of plain code steps gets `flow_lanes` lanes (settings), since no more of its
+steps can run at once than there are worker processes, and each extra lane is a task.
+With `skip_failures`, a failed iteration is recorded in the result and the loop goes on.
 """
 from __future__ import annotations
 
@@ -87,8 +91,9 @@ class ForLoop(ModuleType):
                                 f"not {_json_type(items)}", "iterator")
         except (ExpressionError, StepError) as exc:
             return step.fail_before_run(exc)
+        lanes = _lanes(value, len(items), step.ctx.settings.flow_lanes)
         row = step.insert_row(kind=JobKind.STEP, status=JobStatus.RUNNING, args={"iterator": items},
-                              flow_state={"count": len(items)})
+                              flow_state={"count": len(items), "lanes": lanes})
         if not items:
             with step.db.session() as session:
                 rows.finish(session, row, JobStatus.SUCCESS, result=[])
@@ -96,9 +101,9 @@ class ForLoop(ModuleType):
         return self.resume(step, row)
 
     def resume(self, step: StepRun, row: Job) -> Job:
-        value: ForLoopValue = step.module.value
-        step.expand(compiler.loop(row.id, row.flow_state["count"], value.parallel, value.parallelism,
-                                   step.queue))
+        count = row.flow_state["count"]
+        lanes = row.flow_state.get("lanes") or _lanes(step.module.value, count, step.ctx.settings.flow_lanes)
+        step.expand(compiler.loop(row.id, count, lanes, step.queue))
 
     def collect(self, session: Session, scope: Scope, row: Job) -> list[Any]:
         """The iterations' results in order; a tolerated failure as `{"error": ...}`."""
@@ -116,6 +121,22 @@ def settle_iteration(session: Session, scope: Scope) -> Any:
         rows.finish(session, iteration, JobStatus.SUCCESS, result=result)
         return result
     return iteration.result
+
+
+def _lanes(value: ForLoopValue, count: int, default: int) -> int:
+    """How many iterations run at once (see the module's docstring)."""
+    if not value.parallel:
+        return 1
+    if value.parallelism is not None:
+        return value.parallelism
+    return count if any(_may_wait(m) for m in value.modules) else max(1, default)
+
+
+def _may_wait(module: FlowModule) -> bool:
+    from flows.modules import module_type
+    kind = module_type(module.value.type)
+    plain = kind.runs_code or module.value.type == "identity"
+    return not plain or module.suspend is not None or bool(module.sleep) or module.retry is not None
 
 
 def _json_type(value: Any) -> str:

@@ -15,6 +15,7 @@ imports are optional), minus relative imports, the standard library and the bund
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 
@@ -33,10 +34,16 @@ OPTIONAL_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "Ba
 
 def python_requirements(code: str) -> list[str]:
     """The script's requirements: its header block if it has one, else inferred."""
+    return list(_requirements(code))
+
+
+@functools.lru_cache(maxsize=512)
+def _requirements(code: str) -> tuple[str, ...]:
+    """Parsed once per distinct code in a process: a flow runs the same inline code often."""
     declared = header_requirements(code, "#")
     if declared is not None:
-        return [_checked(line) for line in declared]
-    return inferred_requirements(code)
+        return tuple(_checked(line) for line in declared)
+    return tuple(inferred_requirements(code))
 
 
 def header_requirements(code: str, comment: str) -> list[str] | None:

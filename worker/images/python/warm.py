@@ -2,15 +2,18 @@
 
 Reads job envelopes (one JSON line each, as for wrapper.py) from stdin. Each job runs in a
 fresh process forked from this server, which never imports user code itself, with a fresh
-working directory and only the job's environment. After each job the server kills every
-other process in the container (a job's background processes included) and empties /tmp
-(the only writable place: the root is read-only), then writes the end marker. So nothing a
-job leaves behind reaches the next one; the worker still only sends jobs of one trust
-domain (workspace and run-as user) to one warm container, and recycles it after a number
-of jobs, an age, or any failure.
+working directory and only the job's environment. The process is forked *before* its
+envelope arrives (forking and setting up a process is most of a trivial job's time) and
+waits for the envelope on a pipe of its own. After each job the server kills every other
+process in the container (a job's background processes included) and empties /tmp (the
+only writable place: the root is read-only), and only then forks the next job's process. So
+nothing a job leaves behind reaches the next one; the worker still only sends jobs of one
+trust domain (workspace and run-as user) to one warm container, and recycles it after a
+number of jobs, an age, or any failure.
 
 Per job, on the original stdout: one frame line, as wrapper.py writes it, or
-`{"ok": false, "exit_code": n}` when the job exited without one.
+`{"ok": false, "exit_code": n}` when the job exited without one; then the end marker on
+stderr (written by the job's process right after its frame, else by the server).
 """
 import json
 import os
@@ -25,12 +28,56 @@ BASE_ENV = dict(os.environ)
 SCRATCH = os.environ.get("TMPDIR", "/tmp")
 
 
-def run_child(envelope, channel, wrote_frame):
-    """In the forked child: the job, exactly as the one-shot wrapper runs it."""
+class Child:
+    """The next job's process, forked and set up ahead of its envelope."""
+
+    def __init__(self, channel):
+        envelope_r, self.envelope_w = os.pipe()
+        self.done_r, done_w = os.pipe()  # one byte once the frame and end marker are out
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.envelope_w)
+            os.close(self.done_r)
+            run_child(envelope_r, channel, done_w)
+        os.close(envelope_r)
+        os.close(done_w)
+
+    def run(self, line):
+        """Hand over the envelope; (whether the job wrote its frame, its exit status)."""
+        view = memoryview(line)
+        while view:
+            view = view[os.write(self.envelope_w, view):]
+        os.close(self.envelope_w)
+        _, raw_status = os.waitpid(self.pid, 0)
+        wrote_frame = os.read(self.done_r, 1) == b"1"
+        os.close(self.done_r)
+        return wrote_frame, os.waitstatus_to_exitcode(raw_status)
+
+    def abandon(self):
+        os.close(self.envelope_w)  # EOF: it exits without running anything
+        os.waitpid(self.pid, 0)
+        os.close(self.done_r)
+
+
+def read_all(fd):
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+def run_child(envelope_r, channel, wrote_frame):
+    """In the forked child: wait for the envelope, then the job exactly as the one-shot
+    wrapper runs it."""
     os.setsid()
     os.environ.clear()
     os.environ.update(BASE_ENV)
     os.chdir(SCRATCH)
+    line = read_all(envelope_r)
+    if not line:
+        os._exit(0)
+    envelope = json.loads(line)
     status, frame = 1, None
     try:
         status, frame = wrapper.run_job(envelope)
@@ -41,6 +88,8 @@ def run_child(envelope, channel, wrote_frame):
     if frame is not None:
         channel.write(frame + "\n")
         channel.flush()
+        # The output is complete: tell the worker now, not after this process has exited.
+        os.write(2, envelope.get("end_marker", "").encode())
         os.write(wrote_frame, b"1")
     os._exit(status)
 
@@ -80,27 +129,18 @@ def serve():
     channel = wrapper.open_result_channel()
     stdin = sys.stdin.buffer
     while True:
+        child = Child(channel)
         line = stdin.readline()
         if not line:
+            child.abandon()
             return
-        envelope = json.loads(line)
-        channel.flush()
-        done_r, done_w = os.pipe()  # the child writes one byte once its frame is out
-        pid = os.fork()
-        if pid == 0:
-            os.close(done_r)
-            run_child(envelope, channel, done_w)
-        os.close(done_w)
-        _, raw_status = os.waitpid(pid, 0)
-        wrote_frame = os.read(done_r, 1) == b"1"
-        os.close(done_r)
+        wrote_frame, status = child.run(line)
         if not wrote_frame:  # sys.exit, os._exit or a signal: say how it ended
-            status = os.waitstatus_to_exitcode(raw_status)
             channel.write(json.dumps({"ok": False, "exit_code": status & 0xFF}) + "\n")
-        channel.flush()
-        os.write(2, envelope.get("end_marker", "").encode())
-        # After the answer, off the job's time; the next envelope is read only once it is done,
-        # so no job ever starts beside what the previous one left.
+            channel.flush()
+            os.write(2, json.loads(line).get("end_marker", "").encode())
+        # After the answer, off the job's time; the next job's process is forked only once
+        # it is done, so no job ever starts beside what the previous one left.
         clean_up()
 
 

@@ -1,0 +1,101 @@
+"""A sync wait reads the job again only when an event may mean it finished."""
+from __future__ import annotations
+
+import threading
+import time
+
+import redis
+from sqlalchemy import event, update
+
+from app.events import PROGRESS, JobEvents
+from app.models import Job, JobStatus
+from app.services import jobs
+from tests.conftest import TEST_REDIS
+
+SCRIPT = "def main():\n    return 1\n"
+
+
+def _queued_job(db, factory) -> str:
+    factory.workspace("main")
+    factory.user("alice")
+    script = factory.script("u/alice/one", SCRIPT, tag="unserved")
+    with db.session() as session:
+        actor = factory.actor(session)
+        job = jobs.create_job(session, script, {}, jobs.Trigger(kind="api", actor=actor))
+        session.flush()
+        return job.id
+
+
+def _job_reads(db) -> list[str]:
+    reads: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001
+        if "FROM jobs" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    return reads
+
+
+def test_status_and_progress_events_are_not_read_again(db, factory):
+    job_id = _queued_job(db, factory)
+    events = JobEvents(redis.Redis.from_url(TEST_REDIS))
+
+    def worker() -> None:
+        time.sleep(0.2)  # the waiter is subscribed by then
+        events.publish(job_id, JobStatus.RUNNING.value)
+        for _ in range(5):
+            events.publish(job_id, PROGRESS)
+        with db.session() as session:
+            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.SUCCESS, result=1))
+        events.publish(job_id, JobStatus.SUCCESS.value)
+
+    reads = _job_reads(db)
+    thread = threading.Thread(target=worker)
+    thread.start()
+    with db.session() as session:
+        actor = factory.actor(session)
+    started = time.monotonic()
+    job = jobs.wait(db, events, actor, job_id, timeout=10)
+    thread.join()
+    assert job.status == JobStatus.SUCCESS and job.result == 1
+    assert time.monotonic() - started < 0.45  # woken by the event, not by the 0.5 s poll
+    assert len(reads) == 2  # before waiting and after "success"; none for the other six events
+
+
+def test_a_plain_change_event_is_read(db, factory):
+    job_id = _queued_job(db, factory)
+    events = JobEvents(redis.Redis.from_url(TEST_REDIS))
+
+    def canceler() -> None:
+        time.sleep(0.2)
+        with db.session() as session:
+            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.CANCELED))
+        events.publish(job_id)  # "changed": says nothing more
+
+    thread = threading.Thread(target=canceler)
+    thread.start()
+    with db.session() as session:
+        actor = factory.actor(session)
+    started = time.monotonic()
+    job = jobs.wait(db, events, actor, job_id, timeout=10)
+    thread.join()
+    assert job.status == JobStatus.CANCELED and time.monotonic() - started < 0.45
+
+
+def test_a_lost_event_costs_only_the_poll(db, factory):
+    job_id = _queued_job(db, factory)
+    events = JobEvents(redis.Redis.from_url(TEST_REDIS))
+
+    def silent() -> None:
+        time.sleep(0.1)
+        with db.session() as session:
+            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.FAILURE))
+
+    thread = threading.Thread(target=silent)
+    thread.start()
+    with db.session() as session:
+        actor = factory.actor(session)
+    job = jobs.wait(db, events, actor, job_id, timeout=10)
+    thread.join()
+    assert job.status == JobStatus.FAILURE
