@@ -41,7 +41,8 @@ def _load_user(user_id: str) -> User | None:
 def _bearer_principal(header: str) -> Principal:
     scheme, _, secret = header.partition(" ")
     session = runtime().db.scoped
-    token = tokens.authenticate(session, secret.strip()) if scheme.lower() == "bearer" else None
+    key = runtime().settings.resolved_secret_key()
+    token = tokens.authenticate(session, secret.strip(), key) if scheme.lower() == "bearer" else None
     if token is None:
         raise Unauthorized("invalid, expired or revoked token")
     session.commit()

@@ -166,6 +166,8 @@ class Settings:
         self.pool_size_map  # raises on a malformed value
         if self.isolation not in ("container", "warm"):
             raise SettingsError("TASKMILL_ISOLATION must be container or warm")
+        if self.flow_lanes < 1:
+            raise SettingsError("TASKMILL_FLOW_LANES must be at least 1")
         if self.profile == "production":
             missing = [n for n in ("database_url", "redis_url", "secret_key", "encryption_keys")
                        if not getattr(self, n)]

@@ -11,7 +11,6 @@ import logging
 import socket
 import threading
 import time
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -33,8 +32,6 @@ from worker.sandbox.base import FailureKind, Limits, RunOutcome, RunSpec, Sandbo
 
 log = logging.getLogger(__name__)
 
-JOB_TOKEN_GRACE_S = 60
-"""A job token outlives the job's timeout by this much, in case its revocation is missed."""
 RESOLUTION_FAILURE = "resolution"
 """Error kind of a job that never ran: a `$var:`/`$res:` its runner may not read, or none such."""
 
@@ -103,7 +100,7 @@ class JobExecutor:
             args, secrets = resolve.job_args(session, job, script.schema,
                                              lambda: secret_box(self.settings))
             limits = self._limits(script)
-            env = {**self._job_env(session, job, limits),
+            env = {**self._job_env(job),
                    "TASKMILL_STATE_KEY": self._state_key(session, job)}
             learned = LearnedSecrets(SecretReads(self.events.client), self.db,  # fetched via the SDK
                                      lambda: secret_box(self.settings), job_id, job.workspace_id)
@@ -124,15 +121,14 @@ class JobExecutor:
         """The script version the job runs; a hook for flow steps, whose code may be inline."""
         return session.query(Script).filter_by(workspace_id=job.workspace_id, hash=job.script_hash).one()
 
-    def _job_env(self, session, job: Job, limits: Limits) -> dict[str, str]:  # noqa: ANN001
+    def _job_env(self, job: Job) -> dict[str, str]:
         """What the SDK inside the job needs: where the API is, and a token with the rights of
-        the job's runner, limited to its workspace and revoked when the job ends."""
+        the job's runner, limited to its workspace and valid only while this attempt runs."""
         env = {"TASKMILL_BASE_URL": self.settings.api_base_url, "TASKMILL_WORKSPACE": job.workspace_id,
                "TASKMILL_JOB_ID": job.id}
-        if job.run_as_user_id is not None:
-            expires = utcnow() + timedelta(seconds=limits.timeout_s + JOB_TOKEN_GRACE_S)
-            env["TASKMILL_TOKEN"] = tokens.create_for_job(session, job.run_as_user_id, job.id,
-                                                          job.workspace_id, expires)
+        if job.run_as_user_id is not None:  # valid while the job runs (see tokens.job_secret)
+            key = self.settings.resolved_secret_key()
+            env["TASKMILL_TOKEN"] = tokens.job_secret(key, job.id, job.attempt)
         return env
 
     def _limits(self, script: Script) -> Limits:
@@ -172,7 +168,6 @@ class JobExecutor:
             trigger = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
                                       .values(**values).returning(Job.trigger_kind)).scalar()
             self.finished = values if trigger is not None else None
-            tokens.revoke_job_tokens(session, job_id)
         if trigger == schedules.TRIGGER_KIND:  # after the commit; other jobs skip the round trip
             with self.db.session() as session:
                 schedules.on_job_finished(session.get(Job, job_id))

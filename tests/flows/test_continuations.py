@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from app.models import Job, JobKind
+from config import SettingsError, load_settings
 from flows import compiler
 from flows.definition import FlowDefinition
 from flows.modules.forloop import _lanes
@@ -107,3 +108,8 @@ def test_a_plain_parallel_loop_runs_its_items_on_the_configured_lanes(client, au
                                             step_id="loop").one()
         assert loop.flow_state["lanes"] == settings.flow_lanes
         assert session.query(Job).filter_by(flow_job_id=state["id"], kind=JobKind.ITERATION).count() == 40
+
+
+def test_flow_lanes_must_be_positive():
+    with pytest.raises(SettingsError, match="TASKMILL_FLOW_LANES"):
+        load_settings({"TASKMILL_FLOW_LANES": "0"})

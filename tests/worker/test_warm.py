@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
@@ -99,6 +100,18 @@ def test_the_container_is_recycled_after_max_jobs(backend, domain):
     assert backend.remover.drain()
     assert container_id not in {c.id for c in warm_containers(backend, domain)}
     assert first.success
+
+
+def test_a_retired_container_has_its_successor_started_before_the_next_job(backend, domain):
+    for _ in range(5):  # max_jobs is 5: retired after the fifth
+        run(backend, WHOAMI, domain)
+    deadline = time.monotonic() + 30
+    while not backend.warm.idle_count("python", domain) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert backend.warm.idle_count("python", domain) == 1  # started in the background
+    started = []
+    backend.warm._start = lambda *args: started.append(args)  # noqa: SLF001 (no cold start now)
+    assert run(backend, WHOAMI, domain).success and started == []
 
 
 def test_exit_without_a_result_and_timeouts_are_reported(backend, domain):

@@ -5,7 +5,9 @@ container runs a small server (images/<lang>/warm.*) that forks a fresh process 
 working directory per job and kills everything the job left behind before the next one.
 Only jobs of the same domain (workspace + run-as user) share a container, never more than
 one at a time; it is removed after `max_jobs` jobs, `max_age_s` seconds, or any job that did
-not succeed (a failure, a timeout, a cancel: whatever state it left is not trusted).
+not succeed (a failure, a timeout, a cancel: whatever state it left is not trusted). Its
+successor (a spare) is started in the background when it nears its end, or when it is
+retired unexpectedly, so the domain's next jobs do not wait for a cold start.
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ class WarmContainer:
     frames: Iterator[tuple[int, bytes]]
     born: float = field(default_factory=time.monotonic)
     jobs: int = 0
+    spare_started: bool = False
+    """Whether its successor has been started (see WarmRegistry.release)."""
 
 
 def domain_label(domain: str) -> str:
@@ -50,13 +54,16 @@ class WarmRegistry:
         self._remove = remove
         self._idle: dict[tuple[str, str], list[WarmContainer]] = {}
         self._lock = threading.Lock()
+        self._stopped = False
 
     def acquire(self, language: str, domain: str) -> WarmContainer:
         """An idle container of this domain that is still fit, or a new one."""
         with self._lock:
             idle = self._idle.get((language, domain), [])
             while idle:
-                warm = idle.pop()
+                # The most used first: a spare started ahead of a retirement waits its turn.
+                warm = max(idle, key=lambda candidate: candidate.jobs)
+                idle.remove(warm)
                 if self._fit(warm):
                     return warm
                 self._remove(warm.started)
@@ -66,14 +73,43 @@ class WarmRegistry:
         """Back to the registry after a successful job while it has jobs and time left."""
         warm.jobs += 1
         # Alive or not is asked when it is next acquired: it just answered a job.
-        if not succeeded or not self._fit(warm, check_alive=False):
+        retired = not succeeded or not self._fit(warm, check_alive=False)
+        if not warm.spare_started and (retired or self._nearly_done(warm)):
+            warm.spare_started = True
+            threading.Thread(target=self._succeed, args=(language, warm.domain), daemon=True,
+                             name=f"warm-spare-{language}").start()
+        if retired:
             self._remove(warm.started)
-            return
+        else:
+            self._keep(language, warm)
+
+    def _nearly_done(self, warm: WarmContainer) -> bool:
+        """In its last tenth of jobs or of life: time to start its successor."""
+        jobs_left = self.max_jobs - warm.jobs
+        time_left = self.max_age_s - (time.monotonic() - warm.born)
+        return jobs_left <= max(1, self.max_jobs // 10) or time_left <= self.max_age_s / 10
+
+    def idle_count(self, language: str, domain: str) -> int:
         with self._lock:
-            self._idle.setdefault((language, warm.domain), []).append(warm)
+            return len(self._idle.get((language, domain), []))
+
+    def _keep(self, language: str, warm: WarmContainer) -> None:
+        with self._lock:
+            if not self._stopped:
+                self._idle.setdefault((language, warm.domain), []).append(warm)
+                return
+        discard(warm.started)  # a successor that came up after stop()
+
+    def _succeed(self, language: str, domain: str) -> None:
+        """Start a container's successor (a job finding none idle starts its own)."""
+        try:
+            self._keep(language, self._start(language, domain))
+        except Exception:  # the engine may be down: the next job starts one, or reports why
+            log.warning("could not start a warm %s container", language, exc_info=True)
 
     def stop(self) -> None:
         with self._lock:
+            self._stopped = True
             idle = [w for containers in self._idle.values() for w in containers]
             self._idle.clear()
         for warm in idle:
