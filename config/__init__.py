@@ -81,9 +81,11 @@ class Settings:
     wait for a pause in the load instead of slowing the next jobs. 0: exit at once."""
     isolation: str = "container"
     """This worker group's default for scripts that choose none: `container` or `warm`."""
-    warm_max_jobs: int = 100
+    warm_max_jobs: int = 1000
     warm_max_age_s: float = 300.0
-    """A warm container is recycled after this many jobs or seconds (or any failed job)."""
+    """A warm container is recycled after this many jobs or seconds (or any failed job). Its
+    server never runs user code (each job is a fresh process, and everything a job leaves is
+    removed after it), so the count bounds slow drift only; each recycling costs a cold start."""
     pool_sizes: str = "python=2,bash=1"
     """Started containers kept ready per language by each worker process (`lang=n,...`);
     empty turns the pool off. Idle containers cost a few MB each."""
