@@ -172,6 +172,11 @@ class BenchApi:
         response.raise_for_status()
         return response.json()["id"]
 
+    def run_many(self, path: str, runs: list[dict]) -> list[str]:
+        response = self.http.post(f"{self.api}/jobs/run_many/p/{path}", json={"runs": runs})
+        response.raise_for_status()
+        return response.json()["ids"]
+
     def job(self, job_id: str) -> dict:
         response = self.http.get(f"{self.api}/jobs/{job_id}")
         response.raise_for_status()

@@ -1,6 +1,7 @@
-"""Sustained throughput: N trivial jobs enqueued at once through the async run endpoint, in
-`container` mode and in `warm` mode, next to the raw parallel container start rate of the
-Docker daemon measured in the same run (as many threads as the stack has worker processes).
+"""Sustained throughput: N trivial jobs enqueued at once (one `run_many` call, as a notebook
+would start a batch), in `container` mode and in `warm` mode, next to the raw parallel
+container start rate of the Docker daemon measured in the same run (as many threads as the
+stack has worker processes).
 
 A batch is timed from just before its first request to the latest finished_at among its
 jobs; the pools start full, then refill continuously while the batch drains (that is what
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import docker
 
@@ -21,17 +21,14 @@ from bench.stats import Rate, Section, rate_table
 from config import load_settings
 
 TRIVIAL = "def main():\n    return 1\n"
-SUBMITTERS = 16
-"""Client threads posting the batch: enough that enqueueing is not one request at a time."""
 SLOWEST_EXPECTED_RATE = 0.5
 """Jobs/s below which a batch is considered stuck (its timeout is derived from it)."""
 
 
 def submit_batch(api: BenchApi, path: str, count: int) -> tuple[float, float]:
-    """Post `count` runs of `path` at once; (wall-clock start, seconds spent enqueueing)."""
+    """Start `count` runs of `path` at once; (wall-clock start, seconds spent enqueueing)."""
     started = time.time()
-    with ThreadPoolExecutor(SUBMITTERS) as pool:
-        list(pool.map(lambda _i: api.run_async(path), range(count)))
+    api.run_many(path, [{} for _ in range(count)])
     return started, time.time() - started
 
 

@@ -5,7 +5,8 @@ from flask import Response, jsonify, request, stream_with_context
 from flask_smorest import Blueprint
 
 from app.api.schemas import (ErrorSchema, JobCreatedSchema, JobListQuerySchema, JobPageSchema,
-                             JobSchema, LogChunkSchema, LogQuerySchema, RunArgsSchema)
+                             JobSchema, JobsCreatedSchema, LogChunkSchema, LogQuerySchema, RunArgsSchema,
+                             RunManySchema)
 from app.api.stream import job_event_stream
 from app.api.webhook_gate import check_webhook_request, with_request_args
 from app.auth import actor, authenticate_api_request
@@ -40,6 +41,17 @@ def _submit(ws: str, script: Script, args: dict):
 def run_by_path(args: dict, ws: str, path: str):
     """Start the latest version of a script; answers at once with the job id."""
     return _submit(ws, scripts.latest(runtime().db.scoped, actor(ws), path, Action.RUN), args)
+
+
+@blp.post("/run_many/p/<path:path>")
+@blp.arguments(RunManySchema)
+@blp.response(201, JobsCreatedSchema)
+def run_many_by_path(body: dict, ws: str, path: str):
+    """Start the latest version of a script once per argument object in `runs` (up to 1,000),
+    all or none: if any is invalid, none starts and the error names `runs/<index>/<field>`."""
+    rt = runtime()
+    script = scripts.latest(rt.db.scoped, actor(ws), path, Action.RUN)
+    return {"ids": [job.id for job in jobs.submit_many(rt.db, rt.queue, script, body["runs"], _trigger(ws))]}
 
 
 @blp.post("/run/h/<script_hash>")

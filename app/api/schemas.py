@@ -90,6 +90,19 @@ class JobCreatedSchema(Schema):
     id = fields.String(required=True)
 
 
+MAX_RUNS_PER_CALL = 1000
+
+
+class RunManySchema(Schema):
+    runs = fields.List(fields.Dict(), required=True,
+                       validate=validate.Length(min=1, max=MAX_RUNS_PER_CALL),
+                       metadata={"description": "one argument object per job, in order"})
+
+
+class JobsCreatedSchema(Schema):
+    ids = fields.List(fields.String(), required=True, metadata={"description": "in the order of `runs`"})
+
+
 class JobSchema(Schema):
     id = fields.String()
     workspace_id = fields.String()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
-from app.errors import InvalidState, NotFound
+from app.errors import InvalidState, NotFound, QueueUnavailable, ValidationFailed
 from app.events import PROGRESS, JobEvents
 from app.models import Job, JobKind, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
@@ -35,18 +35,58 @@ class Trigger:
 
 def create_job(session: Session, script: Script, args: Any, trigger: Trigger) -> Job:
     """Validate `args` and add a queued job row (not yet committed, not yet enqueued)."""
-    actor = trigger.actor
-    require(actor, Action.RUN, TargetKind.SCRIPT, script.path)
-    job = Job(workspace_id=script.workspace_id, script_path=script.path,
-              script_hash=script.hash, language=script.language, queue=script.tag,
-              args=validate_args(script.schema, args), created_by=actor.name,
-              run_as_user_id=actor.user.id, token_id=actor.token.id if actor.token else None,
-              trigger_kind=trigger.kind, trigger_label=trigger.label, enqueued_at=utcnow())
+    require(trigger.actor, Action.RUN, TargetKind.SCRIPT, script.path)
+    job = _new_job(script, validate_args(script.schema, args), trigger)
     session.add(job)
     session.flush()
-    audit.record_for(session, actor, "job.run", script.path, job=job.id, trigger=trigger.kind,
+    audit.record_for(session, trigger.actor, "job.run", script.path, job=job.id, trigger=trigger.kind,
                      hash=script.hash)
     return job
+
+
+def _new_job(script: Script, args: dict[str, Any], trigger: Trigger) -> Job:
+    actor = trigger.actor
+    return Job(workspace_id=script.workspace_id, script_path=script.path,
+               script_hash=script.hash, language=script.language, queue=script.tag, args=args,
+               created_by=actor.name, run_as_user_id=actor.user.id,
+               token_id=actor.token.id if actor.token else None, trigger_kind=trigger.kind,
+               trigger_label=trigger.label, enqueued_at=utcnow())
+
+
+def submit_many(db: Database, queue: JobQueue, script: Script, runs: list[Any],
+                trigger: Trigger) -> list[Job]:
+    """One job per argument set, all or none: every set is validated first (the error lists
+    each failing field as `runs/<index>/<field>`), the jobs are committed together with one
+    audit event, then their messages are published; one that cannot be published fails its
+    job, and the error says how many were started."""
+    require(trigger.actor, Action.RUN, TargetKind.SCRIPT, script.path)
+    valid, problems = [], []
+    for index, args in enumerate(runs):
+        try:
+            valid.append(validate_args(script.schema, args))
+        except ValidationFailed as exc:
+            problems += [{**d, "field": f"runs/{index}/{d['field']}"} for d in exc.details or []]
+    if problems:
+        names = ", ".join(sorted({d["field"] for d in problems}))
+        raise ValidationFailed(f"invalid arguments: {names}", problems)
+    created = [_new_job(script, args, trigger) for args in valid]
+    with db.session() as session:
+        session.add_all(created)
+        session.flush()  # the ids
+        audit.record_for(session, trigger.actor, "job.run_many", script.path, trigger=trigger.kind,
+                         hash=script.hash, count=len(created), jobs=[job.id for job in created])
+    for index, job in enumerate(created):
+        try:
+            queue.enqueue(job.id, job.queue)
+        except QueueUnavailable as exc:
+            with db.session() as session:
+                for unsent in created[index:]:
+                    _finish_unrun(session, unsent.id, JobStatus.FAILURE,
+                                  {"kind": "queue", "message": "could not enqueue the job"})
+            started = [j.id for j in created[:index]]
+            raise QueueUnavailable(f"{exc.message}: {index} of {len(created)} jobs were started",
+                                   {**(exc.details or {}), "started": started}) from exc
+    return created
 
 
 def submit(db: Database, queue: JobQueue, script: Script, args: Any, trigger: Trigger) -> Job:

@@ -44,6 +44,12 @@ class Client:
         """Start the latest version of the script at `path`; returns the job id."""
         return self.http.request("POST", self._ws(f"/jobs/run/p/{_quote(path)}"), args or {})[1]["id"]
 
+    def run_script_many(self, path: str, runs: list[dict[str, Any]]) -> list[str]:
+        """Start the script once per argument dict in `runs` (up to 1,000 per call), all or
+        none; returns the job ids in the order of `runs`."""
+        url = self._ws(f"/jobs/run_many/p/{_quote(path)}")
+        return self.http.request("POST", url, {"runs": runs})[1]["ids"]
+
     def run_script(self, path: str, args: dict[str, Any] | None = None, *,
                    timeout_s: float | None = None, progress: bool = False) -> Any:
         """Run the script and return its result; raises JobFailed with the remote traceback."""

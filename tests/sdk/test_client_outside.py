@@ -54,3 +54,15 @@ def test_typed_errors_for_missing_things_bad_args_and_bad_tokens(tm, server_url)
 
 def test_progress_display_does_not_change_the_result(tm):
     assert tm.run_script("u/alice/add", {"a": 1}, progress=True) == 3
+
+
+def test_run_many_starts_one_job_per_argument_set_in_order(tm):
+    ids = tm.run_script_many("u/alice/add", [{"a": i} for i in range(5)])
+    assert len(ids) == len(set(ids)) == 5
+    assert [tm.wait_job(job_id, timeout_s=60) for job_id in ids] == [2, 3, 4, 5, 6]
+
+
+def test_run_many_is_all_or_none(tm):
+    with pytest.raises(ValidationError) as caught:
+        tm.run_script_many("u/alice/add", [{"a": 1}, {"a": "x"}, {"b": 1}])
+    assert {d["field"] for d in caught.value.details} == {"runs/1/a", "runs/2/a"}
