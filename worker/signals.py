@@ -47,7 +47,9 @@ def _fill_the_pool(**_kwargs) -> None:
 
 @worker_process_shutdown.connect
 def _drain_the_pool(**_kwargs) -> None:
+    """Remove this process's pooled and idle warm containers (the janitor would, later)."""
     from worker.context import worker_context
-    pool = getattr(worker_context().backend(), "pool", None)
-    if pool is not None:
-        pool.stop()
+    backend = worker_context().backend()
+    for holder in (getattr(backend, "pool", None), getattr(backend, "warm", None)):
+        if holder is not None:
+            holder.stop()
