@@ -14,7 +14,7 @@ from flows.definition import FlowModule
 from flows.executor import StepExecutor
 from flows.modules import module_type
 from flows.modules.forloop import settle_iteration
-from flows.scope import load_scope, scope_result
+from flows.scope import Scope, load_scope, read_scope, scope_result
 
 
 class FlowWorker:
@@ -49,11 +49,15 @@ class FlowRunner:
     def module(self, scope_id: str, step_id: str, failure_path: bool = False) -> None:
         steps.run_module(self.worker, self.task, scope_id, step_id, failure_path)
 
-    def steps(self, scope_id: str, step_ids: list[str], then: Signature | None = None) -> None:
-        """Modules of one scope in order, in this task, until the scope halts."""
+    def steps(self, scope_id: str, step_ids: list[str], then: Signature | None = None,
+              new_scope: Scope | None = None) -> None:
+        """Modules of one scope in order, in this task, until the scope halts. `new_scope`:
+        the scope, just read by the caller, whose row the caller has just inserted (so none of
+        its steps has a row yet: the first module needs no reads)."""
         for index, step_id in enumerate(step_ids):
             if not steps.run_module(self.worker, self.task, scope_id, step_id,
-                                    rest=tuple(step_ids[index + 1:]), then=then):
+                                    rest=tuple(step_ids[index + 1:]), then=then,
+                                    new_scope=new_scope if index == 0 else None):
                 return
 
     def lane(self, loop_row_id: str, index: int, stride: int) -> None:
@@ -62,31 +66,29 @@ class FlowRunner:
         canvas replaces the lane with it, followed by the rest of its iteration and the
         lane's next iteration (see StepRun.replace)."""
         while True:
-            scope = load_scope(self.db, loop_row_id)
-            if scope.halted():
-                return
-            loop = scope.row
-            if index >= stride:
-                self._settle_iteration(scope, rows.iteration_row_id(loop.id, index - stride))
+            with self.db.session() as session:  # where the loop is, and its previous iteration settled
+                scope = read_scope(session, loop_row_id)
+                if scope.halted():
+                    return
+                loop = scope.row
+                if index >= stride:
+                    previous = session.get(Job, rows.iteration_row_id(loop.id, index - stride))
+                    if previous is not None:
+                        settle_iteration(session, scope.inner(previous))
             if index >= loop.flow_state["count"]:
                 return
-            iteration_id = rows.iteration_row_id(loop.id, index)
-            rows.insert(self.db, iteration_id, **rows.child_values(
-                loop, scope.root, kind=JobKind.ITERATION, status=JobStatus.RUNNING, step_id=loop.step_id,
-                language="iteration", args={"index": index, "value": loop.args["iterator"][index]},
-                flow_state={"index": index}))
+            iteration, inserted = rows.insert_new(
+                self.db, rows.iteration_row_id(loop.id, index), **rows.child_values(
+                    loop, scope.root, kind=JobKind.ITERATION, status=JobStatus.RUNNING, step_id=loop.step_id,
+                    language="iteration", args={"index": index, "value": loop.args["iterator"][index]},
+                    flow_state={"index": index}))
             self.events.publish(scope.root.id, PROGRESS)
             body = scope.definition.find(loop.step_id).value.modules
             following = compiler.lane(loop.id, index + stride, stride, scope.flow_row.queue)
             # A failed iteration (skip_failures) halts only its own scope: the lane goes on.
-            self.steps(iteration_id, [m.id for m in body], then=following)
+            self.steps(iteration.id, [m.id for m in body], then=following,
+                       new_scope=scope.inner(iteration) if inserted else None)
             index += stride
-
-    def _settle_iteration(self, loop_scope, iteration_id: str) -> None:  # noqa: ANN001
-        with self.db.session() as session:
-            iteration = session.get(Job, iteration_id)
-            if iteration is not None:
-                settle_iteration(session, loop_scope.inner(iteration))
 
     def collect(self, row_id: str) -> None:
         """Every iteration or branch of a container has run: compute its result."""

@@ -197,14 +197,19 @@ class StepRun:
 
 
 def run_module(ctx: Any, task: Task, scope_id: str, step_id: str, failure_path: bool = False,
-               rest: tuple[str, ...] = (), then: Signature | None = None) -> bool:
+               rest: tuple[str, ...] = (), then: Signature | None = None,
+               new_scope: Scope | None = None) -> bool:
     """The body of the module task, and of each module a `steps` task or a lane runs
-    (`rest` and `then`: see StepRun). False when the scope is halted: nothing ran."""
-    with ctx.db.session() as session:  # one round of reads: where the step runs, and its row
-        scope = read_scope(session, scope_id)
-        if scope.halted(failure_path):
-            return False
-        row = rows.latest_attempt(session, scope.row.id, step_id)
+    (`rest` and `then`: see StepRun; `new_scope`: see FlowRunner.steps). False when the
+    scope is halted: nothing ran."""
+    if new_scope is not None:
+        scope, row = new_scope, None
+    else:
+        with ctx.db.session() as session:  # one round of reads: where the step runs, and its row
+            scope = read_scope(session, scope_id)
+            if scope.halted(failure_path):
+                return False
+            row = rows.latest_attempt(session, scope.row.id, step_id)
     step = StepRun(ctx, task, scope, scope.definition.find(step_id), failure_path, tuple(rest), then)
     if row is None:
         row = _skipped(step) or step.kind.start(step)
