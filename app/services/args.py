@@ -39,6 +39,11 @@ def validate_args(schema: dict[str, Any], args: Any) -> dict[str, Any]:
                for error in validator.iter_errors(args) if not is_reference(error.instance)
                for field in _fields(error)]
     if details:
-        names = ", ".join(sorted({d["field"] for d in details}))
-        raise ValidationFailed(f"invalid arguments: {names}", details)
+        raise invalid_arguments(details)
     return args
+
+
+def invalid_arguments(details: list[dict[str, Any]]) -> ValidationFailed:
+    """The error naming every failing field of `details` (`{"field", "message"}` each)."""
+    names = ", ".join(sorted({d["field"] for d in details}))
+    return ValidationFailed(f"invalid arguments: {names}", details)

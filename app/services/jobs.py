@@ -15,7 +15,7 @@ from app.events import PROGRESS, JobEvents
 from app.models import Job, JobKind, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
 from app.queue import JobQueue
 from app.services import audit
-from app.services.args import validate_args
+from app.services.args import invalid_arguments, validate_args
 
 UNFINISHED = frozenset(status.value for status in JobStatus if not status.finished)
 """Statuses an event may announce that leave a waiter waiting."""
@@ -67,8 +67,7 @@ def submit_many(db: Database, queue: JobQueue, script: Script, runs: list[Any],
         except ValidationFailed as exc:
             problems += [{**d, "field": f"runs/{index}/{d['field']}"} for d in exc.details or []]
     if problems:
-        names = ", ".join(sorted({d["field"] for d in problems}))
-        raise ValidationFailed(f"invalid arguments: {names}", problems)
+        raise invalid_arguments(problems)
     created = [_new_job(script, args, trigger) for args in valid]
     with db.session() as session:
         session.add_all(created)

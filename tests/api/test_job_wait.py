@@ -37,6 +37,23 @@ def _job_reads(db) -> list[str]:
     return reads
 
 
+def _set(db, job_id: str, **values) -> None:
+    with db.session() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+def _wait_while(db, factory, events: JobEvents, job_id: str, meanwhile) -> tuple[Job, float]:
+    """jobs.wait for `job_id` while `meanwhile` runs beside it: (the job, seconds waited)."""
+    thread = threading.Thread(target=meanwhile)
+    thread.start()
+    with db.session() as session:
+        actor = factory.actor(session)
+    started = time.monotonic()
+    job = jobs.wait(db, events, actor, job_id, timeout=10)
+    thread.join()
+    return job, time.monotonic() - started
+
+
 def test_status_and_progress_events_are_not_read_again(db, factory):
     job_id = _queued_job(db, factory)
     events = JobEvents(redis.Redis.from_url(TEST_REDIS))
@@ -46,20 +63,13 @@ def test_status_and_progress_events_are_not_read_again(db, factory):
         events.publish(job_id, JobStatus.RUNNING.value)
         for _ in range(5):
             events.publish(job_id, PROGRESS)
-        with db.session() as session:
-            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.SUCCESS, result=1))
+        _set(db, job_id, status=JobStatus.SUCCESS, result=1)
         events.publish(job_id, JobStatus.SUCCESS.value)
 
     reads = _job_reads(db)
-    thread = threading.Thread(target=worker)
-    thread.start()
-    with db.session() as session:
-        actor = factory.actor(session)
-    started = time.monotonic()
-    job = jobs.wait(db, events, actor, job_id, timeout=10)
-    thread.join()
+    job, waited = _wait_while(db, factory, events, job_id, worker)
     assert job.status == JobStatus.SUCCESS and job.result == 1
-    assert time.monotonic() - started < 0.45  # woken by the event, not by the 0.5 s poll
+    assert waited < 0.45  # woken by the event, not by the 0.5 s poll
     assert len(reads) == 2  # before waiting and after "success"; none for the other six events
 
 
@@ -69,18 +79,11 @@ def test_a_plain_change_event_is_read(db, factory):
 
     def canceler() -> None:
         time.sleep(0.2)
-        with db.session() as session:
-            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.CANCELED))
+        _set(db, job_id, status=JobStatus.CANCELED)
         events.publish(job_id)  # "changed": says nothing more
 
-    thread = threading.Thread(target=canceler)
-    thread.start()
-    with db.session() as session:
-        actor = factory.actor(session)
-    started = time.monotonic()
-    job = jobs.wait(db, events, actor, job_id, timeout=10)
-    thread.join()
-    assert job.status == JobStatus.CANCELED and time.monotonic() - started < 0.45
+    job, waited = _wait_while(db, factory, events, job_id, canceler)
+    assert job.status == JobStatus.CANCELED and waited < 0.45
 
 
 def test_a_lost_event_costs_only_the_poll(db, factory):
@@ -89,13 +92,7 @@ def test_a_lost_event_costs_only_the_poll(db, factory):
 
     def silent() -> None:
         time.sleep(0.1)
-        with db.session() as session:
-            session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.FAILURE))
+        _set(db, job_id, status=JobStatus.FAILURE)
 
-    thread = threading.Thread(target=silent)
-    thread.start()
-    with db.session() as session:
-        actor = factory.actor(session)
-    job = jobs.wait(db, events, actor, job_id, timeout=10)
-    thread.join()
+    job, _waited = _wait_while(db, factory, events, job_id, silent)
     assert job.status == JobStatus.FAILURE
