@@ -38,7 +38,7 @@ class Python(Language):
 
     def envelope(self, spec: RunSpec) -> bytes:
         envelope = {"code": spec.code, "args": spec.args, "env": spec.env, "deps": spec.deps,
-                    "end_marker": self.end_marker(spec).decode()}
+                    "end_marker": self.end_marker(spec).decode(), "linger": spec.linger}
         return (json.dumps(envelope) + "\n").encode()
 
     def completed_status(self, stdout: bytes) -> int:

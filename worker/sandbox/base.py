@@ -59,6 +59,9 @@ class RunSpec:
     deps: str = ""
     """Where the job finds its prepared dependencies, as a path the program sees (a cached
     environment or binary, see worker/deps); empty when it has none."""
+    linger: bool = True
+    """Whether a wrapper that can linger (Settings.job_linger_s) may, after this job: the
+    Docker backend says no when its removals are falling behind the jobs."""
 
 
 @dataclass

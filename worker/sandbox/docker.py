@@ -115,7 +115,7 @@ class DockerBackend:
         started = None
         try:
             language = languages.get_language(spec.language)
-            envelope = language.envelope(spec)
+            envelope = language.envelope(replace(spec, linger=not self.remover.falling_behind))
             if self._runs_warm(spec, language):
                 return self._run_warm(spec, language, envelope, on_output, cancel)
             started = self._take(spec) or self._start(language, spec.limits, {JOB_LABEL: spec.job_id})

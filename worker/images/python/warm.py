@@ -23,6 +23,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wrapper  # noqa: E402  (the one-shot wrapper's job logic, reused as it is)
+# What the wrapper imports only when a job needs it, imported once here so that each job's
+# forked process finds it loaded.
+import taskmill_args  # noqa: E402,F401
+import traceback  # noqa: E402,F401
 
 BASE_ENV = dict(os.environ)
 SCRATCH = os.environ.get("TMPDIR", "/tmp")
