@@ -82,4 +82,3 @@ def remove(session: Session, actor: Actor, username: str) -> None:
     session.flush()
     audit.record_for(session, actor, "member.remove", username, role=member.role.value,
                      tokens_revoked=revoked)
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -135,4 +134,3 @@ def archive(session: Session, actor: Actor, path: str) -> Script:
         version.archived = True
     audit.record_for(session, actor, "script.archive", path)
     return script
-

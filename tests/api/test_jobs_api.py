@@ -1,7 +1,7 @@
 """Jobs API without a worker: argument validation, queueing, listing, logs, cancel."""
 import pytest
 
-from app.models import Job, JobStatus
+from app.models import Job
 
 SCRIPT = ('from typing import Literal, Optional\n\n'
           'def main(name: str, count: int = 1, mode: Literal["a", "b"] = "a", tags: Optional[list[str]] = None):\n'

@@ -5,7 +5,6 @@ import redis
 
 from app import workers
 from app.services import jobs, scripts
-from app.services.scripts import ScriptDraft
 from tests.browsers import csrf_token, log_in
 from tests.conftest import TEST_REDIS
 

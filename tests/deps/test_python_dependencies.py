@@ -2,7 +2,6 @@
 version, installed once per lock into a cached environment, reused by every later run."""
 from __future__ import annotations
 
-import pytest
 
 from app.models import DependencyLock, JobStatus, User
 from tests.deps.conftest import script_row

@@ -12,7 +12,7 @@ import pytest
 
 from config import Settings
 from worker.sandbox import BACKENDS, DockerBackend, LocalBackend, make_backend
-from worker.sandbox.base import FailureKind, RunSpec
+from worker.sandbox.base import FailureKind
 from worker.languages import get_language
 from worker.sandbox.docker import container_config
 

@@ -48,6 +48,8 @@ INSTANCE_LABEL = "taskmill.instance"
 def instance_of(settings: Settings) -> str:
     """Installations are told apart by their Redis, where pool owners prove they are alive."""
     return hashlib.sha256(settings.redis_url.encode()).hexdigest()[:12]
+
+
 KILLED_BY_SIGKILL = 137
 """Exit status of a process killed with SIGKILL (128 + 9), e.g. by the OOM killer."""
 
@@ -62,7 +64,8 @@ def container_config(language: languages.Language, image: str, limits: Limits,
     memory = f"{limits.memory_mb}m"
     return dict(
         **({"volumes": [f"{deps_volume}:{DEPS_MOUNT}:ro"]} if deps_volume else {}),
-        **({"environment": {"TASKMILL_LINGER_S": f"{linger_s:g}"}} if linger_s > 0 and language.lingers else {}),
+        **({"environment": {"TASKMILL_LINGER_S": f"{linger_s:g}"}}
+           if linger_s > 0 and language.lingers else {}),
         image=image, command=command or language.image_command(), user=RUNNER_USER,
         stdin_open=True,  # the job's environment travels in the envelope, not in `docker inspect`
         labels={**labels, MANAGED_LABEL: "1"},

@@ -118,4 +118,3 @@ class WarmRegistry:
     def _fit(self, warm: WarmContainer, check_alive: bool = True) -> bool:
         young = time.monotonic() - warm.born < self.max_age_s
         return warm.jobs < self.max_jobs and young and (not check_alive or self._alive(warm.started))
-
