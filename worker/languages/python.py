@@ -1,7 +1,9 @@
 """Python jobs: `main(**args)` in a module, its return value as the JSON result.
 
-Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}, "deps": <dir>}`, `deps`
-naming the job's cached environment (its `site-packages` goes first on sys.path), if any.
+Envelope: one JSON line `{"code": ..., "args": {...}, "env": {...}, "deps": <dir>,
+"end_marker": ..., "linger": bool}`, `deps` naming the job's cached environment (its
+`site-packages` goes first on sys.path), if any, and `linger` whether the wrapper may wait
+TASKMILL_LINGER_S before exiting (RunSpec.linger).
 Result channel: one JSON frame, `{"ok": true, "result": ...}` or `{"ok": false, "error":
 {"name", "message", "traceback"}}` (see `images/python/wrapper.py`).
 """

@@ -4,7 +4,7 @@ Reads one JSON line `{"code": ..., "args": {...}, "env": {...}}` from stdin, set
 environment variables (they come with the job, so a container started before the job was
 known can still serve it), imports the code as a module
 from a fresh directory under $TMPDIR (default /tmp), calls `main(**args)` (arguments annotated
-with a dataclass, pydantic model or Enum converted first, see typed_args) and writes exactly
+with a dataclass, pydantic model or Enum converted first, see taskmill_args.py) and writes exactly
 one JSON frame to the original stdout:
     {"ok": true, "result": ...}
     {"ok": false, "error": {"name": ..., "message": ..., "traceback": ...}}
