@@ -27,7 +27,7 @@ from config import load_settings
 
 PASSWORD = "bench-password-123"
 STARTUP_TIMEOUT_S = 90
-FINISH_POLL_S = 0.2
+FINISH_POLL_S = 1.0
 """Polling step while waiting for a batch of jobs: short next to the batch, cheap for the API."""
 
 

@@ -1,5 +1,6 @@
-"""A used container lingers (its removal waits for a pause in the load) only while removals
-do not wait in numbers; under sustained load it exits at once, which costs the engine less."""
+"""A used container lingers (its removal waits for a pause in the load) only in a burst: not
+once removals wait in numbers or jobs outrun the pool. Under sustained load it exits at once,
+which costs the engine less."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ import worker.languages as languages
 from tests.worker.conftest import require_docker
 from worker.sandbox.base import RunSpec
 from worker.sandbox.docker import DockerBackend, default_limits
+from worker.sandbox.pool import ContainerPool, Started
 from worker.sandbox.remover import BACKLOG, QUIET_S, Remover
 
 TRIVIAL = "def main():\n    return 1\n"
@@ -82,12 +84,46 @@ def test_the_wrapper_lingers_only_when_its_envelope_allows():
     assert _wrapper(linger=False).wait(10) == 0
 
 
+def test_the_pool_runs_low_at_a_quarter_of_its_size():
+    gate = threading.Event()
+
+    def start(_language: str, _labels: dict) -> Started:
+        gate.wait(10)  # the test fills the pool itself
+        raise RuntimeError("not started")
+
+    pool = ContainerPool({"python": 8}, start)
+    try:
+        idle = SimpleNamespace(sock=None, container=None)
+        assert pool.running_low("python")  # empty
+        pool._ready["python"].extend([idle] * 3)
+        assert not pool.running_low("python")
+        pool.take("python")
+        assert pool.running_low("python")  # 2 of 8 left
+        assert not pool.running_low("bash")  # not pooled: the pool cannot tell
+    finally:
+        pool._stopped.set()
+        gate.set()
+
+
+class _LowPool:
+    def __init__(self, low: bool) -> None:
+        self.low = low
+
+    def take(self, _language: str) -> None:
+        return None  # every job starts cold
+
+    def running_low(self, _language: str) -> bool:
+        return self.low
+
+
 @pytest.mark.docker
-@pytest.mark.parametrize("falling_behind", [False, True])
-def test_a_used_container_exits_at_once_when_removals_fall_behind(sandbox_settings, monkeypatch,
-                                                                  falling_behind):
+@pytest.mark.parametrize("falling_behind, pool_low, lingers", [
+    (False, False, True), (True, False, False), (False, True, False)])
+def test_a_used_container_exits_at_once_under_sustained_load(sandbox_settings, monkeypatch,
+                                                            falling_behind, pool_low, lingers):
     require_docker(sandbox_settings)
     backend = DockerBackend(replace(sandbox_settings, job_linger_s=30))
+    backend.pool = _LowPool(pool_low)
     used = []
     monkeypatch.setattr(Remover, "falling_behind", property(lambda _self: falling_behind))
     monkeypatch.setattr(backend.remover, "remove", used.append)  # keep it: the test looks at it
@@ -103,7 +139,7 @@ def test_a_used_container_exits_at_once_when_removals_fall_behind(sandbox_settin
             if container.status == "exited":
                 break
             time.sleep(0.1)
-        assert container.status == ("exited" if falling_behind else "running")
+        assert container.status == ("running" if lingers else "exited")
     finally:
         for started in used:
             started.sock.close()

@@ -118,10 +118,10 @@ class DockerBackend:
         started = None
         try:
             language = languages.get_language(spec.language)
-            envelope = language.envelope(replace(spec, linger=not self.remover.falling_behind))
             if self._runs_warm(spec, language):
-                return self._run_warm(spec, language, envelope, on_output, cancel)
+                return self._run_warm(spec, language, language.envelope(spec), on_output, cancel)
             started = self._take(spec) or self._start(language, spec.limits, {JOB_LABEL: spec.job_id})
+            envelope = language.envelope(replace(spec, linger=self._linger_pays(language.name)))
             outcome = self._supervise(started, spec, language, envelope, on_output, cancel)
             outcome.pool_hit = started.pooled
             return outcome
@@ -130,6 +130,16 @@ class DockerBackend:
         finally:
             if started is not None:
                 self.remover.remove(started)
+
+    def _linger_pays(self, language: str) -> bool:
+        """Whether a used container should linger until its removal, so that stopping it waits
+        for a pause in the load: only in a burst. Under sustained load (removals no longer
+        wait for a pause, or jobs outrun the pool) no pause comes, and a container that exits
+        on its own costs the engine less than one stopped running (measured: ~30 ms of CPU
+        per job, a tenth of a container's life cycle)."""
+        if self.remover.falling_behind:
+            return False
+        return self.pool is None or not self.pool.running_low(language)
 
     def discard(self, job_id: str) -> None:
         """Remove the container of a job whose worker died (found by its label)."""

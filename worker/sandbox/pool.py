@@ -109,12 +109,21 @@ class ContainerPool:
         with self._lock:
             return [lang for lang, size in self.sizes.items() if len(self._ready[lang]) < size]
 
+    def running_low(self, language: str) -> bool:
+        """Whether jobs of `language` are outrunning the pool: it is down to a quarter of its
+        size (or empty), i.e. the load is more than a burst the pool absorbs."""
+        with self._lock:
+            return self._low(language)
+
+    def _low(self, language: str) -> bool:
+        return language in self.sizes and len(self._ready[language]) <= self.sizes[language] // 4
+
     def _urgent(self, missing: list[str]) -> list[str]:
         """The languages to refill now: all once takes paused, else those running low."""
         with self._lock:
             if time.monotonic() - self._last_take >= REFILL_QUIET_S:
                 return missing
-            return [lang for lang in missing if len(self._ready[lang]) <= self.sizes[lang] // 4]
+            return [lang for lang in missing if self._low(lang)]
 
     def _refill_forever(self) -> None:
         last_beat = 0.0
