@@ -67,5 +67,6 @@ class Heartbeat:
             session.execute(update(Job).where(Job.id == self.job_id).values(last_ping_at=utcnow()))
 
     def _cancel_requested(self) -> bool:
-        with self.db.session() as session:
-            return bool(session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)))
+        # A plain connection, not an ORM session: asked every tick of every running job.
+        with self.db.engine.connect() as connection:
+            return bool(connection.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)))

@@ -63,6 +63,8 @@ class LogSink:
     def drain(self) -> str:
         """The masked text written since the last drain."""
         with self._lock:
+            if not self._raw and not self._ended:
+                return ""  # nothing new to mask: no need to ask which secrets the job fetched
             raw, self._raw, self._raw_chars = "".join(self._raw), [], 0
             try:
                 self.redactor.refresh()  # after taking the text: it sees every earlier fetch

@@ -111,6 +111,9 @@ class DockerBackend:
         with self._client_lock:
             if self._client is None:
                 self._client = docker.DockerClient(base_url=self.settings.docker_url)
+                # The engine is never reached through an HTTP proxy or with .netrc credentials:
+                # skip looking for them (environment and files) on every call.
+                self._client.api.trust_env = False
             return self._client
 
     def run(self, spec: RunSpec, on_output: OutputCallback,
