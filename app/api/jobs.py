@@ -69,9 +69,10 @@ def run_by_hash(args: dict, ws: str, script_hash: str):
 @blp.alt_response(422, schema=ErrorSchema, description="the job failed or was canceled")
 def run_wait_result(args: dict, ws: str, path: str):
     """Run and wait for the result, up to the configured wait limit."""
-    job = _submit(ws, scripts.latest(runtime().db.scoped, actor(ws), path, Action.RUN), args)
     rt = runtime()
-    job = jobs.wait(rt.db, rt.events, actor(ws), job.id, rt.settings.run_wait_timeout_s)
+    script = scripts.latest(rt.db.scoped, actor(ws), path, Action.RUN)
+    job = jobs.run_and_wait(rt.db, rt.queue, rt.events, script, with_request_args(script, args),
+                            _trigger(ws), rt.settings.run_wait_timeout_s)
     return _sync_response(job)
 
 

@@ -1,7 +1,7 @@
 """The Actor: a user acting in one workspace, with everything needed to decide access.
 
-Built once per request (or per job, for worker-side checks): the role, the user's groups,
-and the grants that name the user or one of those groups. Decisions are then pure
+Built once per request (or per job, for worker-side checks): the role, and the grants that
+name the user or one of the user's groups. Decisions are then pure
 functions of the Actor, with no further queries.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ class Actor:
     user: User
     workspace: Workspace
     role: Role
-    group_ids: frozenset[int] = frozenset()
     grants: tuple[Grant, ...] = ()
     token: ApiToken | None = None
 
@@ -57,11 +56,10 @@ def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None 
     role = _role(session, workspace, user) if workspace is not None else None
     if role is None or (token is not None and token.workspace_id not in (None, ws_id)):
         raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
-    group_ids = frozenset(session.scalars(
-        select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
-        .where(Group.workspace_id == ws_id, GroupMember.user_id == user.id)))
+    # One query: the user's groups in this workspace are a subquery of the grants'.
+    groups = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+              .where(Group.workspace_id == ws_id, GroupMember.user_id == user.id))
     grants = tuple(session.scalars(select(Grant).where(Grant.workspace_id == ws_id, or_(
         and_(Grant.principal_kind == PrincipalKind.USER, Grant.principal_id == user.id),
-        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(group_ids))))))
-    return Actor(user=user, workspace=workspace, role=role, group_ids=group_ids, grants=grants,
-                 token=token)
+        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(groups))))))
+    return Actor(user=user, workspace=workspace, role=role, grants=grants, token=token)

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
 from app.errors import InvalidState, NotFound, QueueUnavailable, ValidationFailed
-from app.events import PROGRESS, JobEvents
+from app.events import PROGRESS, JobEvents, JobListener
 from app.models import Job, JobKind, JobStatus, Role, Script, TargetKind, TokenScope, utcnow
+from app.models.base import new_id
 from app.queue import JobQueue
 from app.services import audit
 from app.services.args import invalid_arguments, validate_args
@@ -33,10 +34,14 @@ class Trigger:
     label: str = ""
 
 
-def create_job(session: Session, script: Script, args: Any, trigger: Trigger) -> Job:
-    """Validate `args` and add a queued job row (not yet committed, not yet enqueued)."""
+def create_job(session: Session, script: Script, args: Any, trigger: Trigger,
+               job_id: str | None = None) -> Job:
+    """Validate `args` and add a queued job row (not yet committed, not yet enqueued);
+    `job_id`: its id, when the caller chose it (None: a new one)."""
     require(trigger.actor, Action.RUN, TargetKind.SCRIPT, script.path)
     job = _new_job(script, validate_args(script.schema, args), trigger)
+    if job_id is not None:
+        job.id = job_id
     session.add(job)
     session.flush()
     audit.record_for(session, trigger.actor, "job.run", script.path, job=job.id, trigger=trigger.kind,
@@ -88,14 +93,16 @@ def submit_many(db: Database, queue: JobQueue, script: Script, runs: list[Any],
     return created
 
 
-def submit(db: Database, queue: JobQueue, script: Script, args: Any, trigger: Trigger) -> Job:
+def submit(db: Database, queue: JobQueue, script: Script, args: Any, trigger: Trigger,
+           job_id: str | None = None) -> Job:
     """Commit a queued job, then publish its message; if publishing fails the job fails too.
 
     The row is committed first so the worker always finds it; a crash between the two
     steps leaves a queued row that the sweeper re-enqueues (run_job is idempotent).
+    `job_id`: see create_job.
     """
     with db.session() as session:
-        job = create_job(session, script, args, trigger)
+        job = create_job(session, script, args, trigger, job_id)
     try:
         queue.enqueue(job.id, job.queue)
     except Exception as exc:
@@ -172,19 +179,38 @@ def cancel(db: Database, events: JobEvents, actor: Actor, job_id: str) -> Job:
 
 def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: float) -> Job:
     """Block until the job finishes or `timeout` passes; returns its latest state."""
-    deadline = time.monotonic() + timeout
     with events.listen(job_id) as listener:
-        while True:
+        return wait_listening(db, listener, actor, job_id, timeout)
+
+
+def run_and_wait(db: Database, queue: JobQueue, events: JobEvents, script: Script, args: Any,
+                 trigger: Trigger, timeout: float) -> Job:
+    """Submit a run and wait for it to finish, up to `timeout`; returns its latest state.
+
+    The job's events are subscribed to before the job exists, so its end cannot be missed
+    and the job is read only once an event (or the poll) says it may have ended."""
+    job_id = new_id()
+    with events.listen(job_id) as listener:
+        submit(db, queue, script, args, trigger, job_id)
+        return wait_listening(db, listener, actor=trigger.actor, job_id=job_id, timeout=timeout,
+                              subscribed_first=True)
+
+
+def wait_listening(db: Database, listener: JobListener, actor: Actor, job_id: str, timeout: float,
+                   subscribed_first: bool = False) -> Job:
+    """`wait`, on a listener already subscribed to the job's events; `subscribed_first`: it
+    was subscribed before the job was enqueued (no need to read the job before an event)."""
+    deadline = time.monotonic() + timeout
+    read = not subscribed_first
+    while True:
+        if read:
             with db.session() as session:
                 job = get(session, actor, job_id)
-            if job.status.finished:
+            if job.status.finished or time.monotonic() >= deadline:
                 return job
-            while (remaining := deadline - time.monotonic()) > 0:
-                said = listener.next(min(remaining, 0.5))  # None: poll, in case a message was lost
-                if said is None or not _still_running(said):
-                    break
-            if remaining <= 0:
-                return job
+        said = listener.next(max(0.0, min(deadline - time.monotonic(), 0.5)))
+        # None: poll, in case a message was lost; a running or progress event needs no read.
+        read = said is None or not _still_running(said) or time.monotonic() >= deadline
 
 
 def _still_running(said: str) -> bool:

@@ -96,3 +96,31 @@ def test_a_lost_event_costs_only_the_poll(db, factory):
 
     job, _waited = _wait_while(db, factory, events, job_id, silent)
     assert job.status == JobStatus.FAILURE
+
+
+class _InstantWorker:
+    """Stands in for the broker and a worker that finishes each job as soon as it is enqueued,
+    before the waiter reads anything."""
+
+    def __init__(self, db, events: JobEvents) -> None:
+        self.db, self.events = db, events
+
+    def enqueue(self, job_id: str, _queue: str) -> None:
+        _set(self.db, job_id, status=JobStatus.SUCCESS, result=2)
+        self.events.publish(job_id, JobStatus.SUCCESS.value)
+
+
+def test_run_and_wait_subscribes_before_the_job_exists_and_reads_it_once(db, factory):
+    factory.workspace("main")
+    factory.user("alice")
+    script = factory.script("u/alice/fast", SCRIPT, tag="unserved")
+    events = JobEvents(redis.Redis.from_url(TEST_REDIS))
+    with db.session() as session:
+        actor = factory.actor(session)
+    reads = _job_reads(db)
+    started = time.monotonic()
+    job = jobs.run_and_wait(db, _InstantWorker(db, events), events, script, {},
+                            jobs.Trigger(kind="api", actor=actor), timeout=10)
+    assert job.status == JobStatus.SUCCESS and job.result == 2
+    assert time.monotonic() - started < 0.45  # the end was not missed: no wait for the poll
+    assert len([r for r in reads if r.lstrip().startswith("SELECT")]) == 1

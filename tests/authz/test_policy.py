@@ -10,10 +10,9 @@ WS = Workspace(id="main", name="Main")
 SCRIPT = TargetKind.SCRIPT
 
 
-def actor(role=Role.DEVELOPER, grants=(), token=None, username="alice", user_id=1, groups=()):
+def actor(role=Role.DEVELOPER, grants=(), token=None, username="alice", user_id=1):
     user = User(id=user_id, username=username, email=f"{username}@x", is_superadmin=False)
-    return Actor(user=user, workspace=WS, role=role, group_ids=frozenset(groups),
-                 grants=tuple(grants), token=token)
+    return Actor(user=user, workspace=WS, role=role, grants=tuple(grants), token=token)
 
 
 def grant(kind, target, level, principal=PrincipalKind.USER, principal_id=1):
@@ -89,7 +88,7 @@ def test_a_token_never_widens_its_user():
 
 
 def test_group_grants_apply_to_the_groups_members():
-    bob = actor(groups=[3], grants=[grant(TargetKind.FOLDER, "ops", Level.WRITE, PrincipalKind.GROUP, 3)])
+    bob = actor(grants=[grant(TargetKind.FOLDER, "ops", Level.WRITE, PrincipalKind.GROUP, 3)])
     assert can(bob, Action.WRITE, SCRIPT, "f/ops/deploy")
 
 
