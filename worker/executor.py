@@ -85,10 +85,11 @@ class JobExecutor:
     def _claim(self, job_id: str) -> Job | None:
         """The atomic `queued → running` step: the claimed row, or None when the job is not
         queued (any more)."""
-        with self.db.session() as session:
+        with self.db.session() as session:  # a fresh session: nothing in it to synchronize
             return session.scalars(
                 update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                .values(**self.claim_values()).returning(Job)).one_or_none()
+                .values(**self.claim_values()).returning(Job)
+                .execution_options(synchronize_session=False)).one_or_none()
 
     def _prepare(self, job: Job) -> tuple[RunSpec, Redactor]:
         """The run of a claimed job, its references resolved with its runner's rights, and a
@@ -166,7 +167,8 @@ class JobExecutor:
         with self.db.session() as session:
             # Only a job we still own: the sweeper may have failed it meanwhile.
             trigger = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                                      .values(**values).returning(Job.trigger_kind)).scalar()
+                                      .values(**values).returning(Job.trigger_kind)
+                                      .execution_options(synchronize_session=False)).scalar()
             self.finished = values if trigger is not None else None
         if trigger == schedules.TRIGGER_KIND:  # after the commit; other jobs skip the round trip
             with self.db.session() as session:
