@@ -15,7 +15,7 @@ from typing import Callable
 
 import docker
 
-from worker.sandbox.docker import JOB_LABEL
+from worker.sandbox.docker import INSTANCE_LABEL, JOB_LABEL, MANAGED_LABEL
 from worker.sandbox.pool import POOL_LABEL
 
 POOL_FILL_TIMEOUT_S = 90
@@ -86,6 +86,18 @@ class PoolWatch:
                 raise TimeoutError(f"the stack's pools hold {len(running)} of {self.expected} containers "
                                    f"after {POOL_FILL_TIMEOUT_S} s; {VANISHED_HINT}")
             time.sleep(POOL_POLL_S)
+
+
+def wait_removed(client: docker.DockerClient, instance: str) -> None:
+    """Untimed: block until no used container of the installation `instance` (see
+    worker.sandbox.docker.instance_of) waits for its removal, so that what is measured next
+    does not share the machine with removals the last measurement left behind."""
+    deadline = time.monotonic() + POOL_FILL_TIMEOUT_S
+    filters = {"label": [MANAGED_LABEL, f"{INSTANCE_LABEL}={instance}"], "status": ["exited", "dead"]}
+    while client.containers.list(all=True, sparse=True, filters=filters):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"used containers were not removed within {POOL_FILL_TIMEOUT_S} s")
+        time.sleep(POOL_POLL_S * 4)
 
 
 def refilled(pools: PoolWatch, cold: "ColdStarts", job_ids: list[str]) -> Callable[[], None]:

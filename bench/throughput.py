@@ -15,10 +15,11 @@ import time
 import docker
 
 from bench.container_start import parallel_start_rate
-from bench.docker_watch import ColdStarts, PoolWatch
+from bench.docker_watch import ColdStarts, PoolWatch, wait_removed
 from bench.stack import BenchApi, Stack, epoch
 from bench.stats import Rate, Section, rate_table
 from config import load_settings
+from worker.sandbox.docker import instance_of
 
 TRIVIAL = "def main():\n    return 1\n"
 SLOWEST_EXPECTED_RATE = 0.5
@@ -71,7 +72,9 @@ def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float 
             container, container_jobs, container_enq = batch(api, container_path, jobs,
                                                              f"{jobs} jobs, container mode")
         hits = cold.hits([job["id"] for job in container_jobs])
-        pools.wait_full()  # the warm batch does not compete with the container batch's refill
+        # The warm batch competes with neither the container batch's refill nor its removals.
+        pools.wait_full()
+        wait_removed(client, instance_of(settings))
         warm, warm_jobs, warm_enq = batch(api, warm_path, jobs, f"{jobs} jobs, warm mode")
     notes = [f"container mode: {hits}/{jobs} pool hits · "
              f"{describe(container_jobs, container_enq, concurrency)}",
