@@ -11,7 +11,7 @@ import docker
 import worker.languages as languages
 from bench.stats import Rate, Sample, measure
 from config import Settings
-from worker.sandbox.docker import container_config, default_limits
+from worker.sandbox.docker import container_config, create_container, default_limits
 
 BENCH_LABEL = "taskmill.bench"
 
@@ -42,6 +42,7 @@ def parallel_start_rate(settings: Settings, threads: int, seconds: float) -> Rat
     threads create, start, wait for and remove in about `seconds` (each thread finishes the
     container it has begun)."""
     client = docker.DockerClient(base_url=settings.docker_url)
+    client.api.trust_env = False  # as the backend's client
     config = container_config(languages.get_language("python"), settings.image_for("python"),
                               default_limits(settings), {BENCH_LABEL: "start-rate"},
                               ["python3", "-c", "pass"], settings.deps_volume)
@@ -51,7 +52,7 @@ def parallel_start_rate(settings: Settings, threads: int, seconds: float) -> Rat
     def loop(index: int) -> None:
         try:
             while time.monotonic() < deadline:
-                container = client.containers.create(**config)
+                container = create_container(client, config)  # as the backend creates them
                 try:
                     container.start()
                     container.wait()

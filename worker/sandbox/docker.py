@@ -81,6 +81,18 @@ def container_config(language: languages.Language, image: str, limits: Limits,
     )
 
 
+def create_container(client: docker.DockerClient, config: dict[str, Any]) -> Container:
+    """`client.containers.create(**config)` without the inspect docker-py makes after it (one
+    engine round trip per container less): the model holds the id only, and `reload` reads
+    the rest when it is needed."""
+    config = dict(config)
+    host = {key: config.pop(key) for key in HOST_CONFIG_KEYS if key in config}
+    if "volumes" in host:
+        host["binds"] = host.pop("volumes")
+    created = client.api.create_container(host_config=client.api.create_host_config(**host), **config)
+    return client.containers.prepare_model({"Id": created["Id"]})
+
+
 def default_limits(settings: Settings) -> Limits:
     """The limits of a job that sets none of its own (all a pooled container can serve)."""
     return Limits(timeout_s=settings.job_timeout_s, memory_mb=settings.job_memory_mb,
@@ -194,7 +206,7 @@ class DockerBackend:
         linger = self.settings.job_linger_s if command is None else 0  # a warm server never lingers
         labels = {**labels, INSTANCE_LABEL: self.instance}
         config = container_config(language, image, limits, labels, command, self.settings.deps_volume, linger)
-        container = self._create(config)
+        container = create_container(self.client, config)
         try:
             # Attach before start: output printed right away is not missed.
             sock = self.client.api.attach_socket(
@@ -204,18 +216,6 @@ class DockerBackend:
             _remove(container)
             raise
         return Started(container, sock)
-
-    def _create(self, config: dict[str, Any]) -> Container:
-        """`containers.create(**config)` without the inspect docker-py makes after it (one
-        engine round trip per job less): the model holds the id only, and `reload` reads the
-        rest when it is needed."""
-        config = dict(config)
-        host = {key: config.pop(key) for key in HOST_CONFIG_KEYS if key in config}
-        if "volumes" in host:
-            host["binds"] = host.pop("volumes")
-        created = self.client.api.create_container(host_config=self.client.api.create_host_config(**host),
-                                                   **config)
-        return self.client.containers.prepare_model({"Id": created["Id"]})
 
     def _start_pooled(self, language_name: str, labels: dict[str, str]) -> Started:
         return self._start(languages.get_language(language_name), default_limits(self.settings), labels)
