@@ -4,6 +4,9 @@ One object per job run.
 Idempotent by construction: the claim is an atomic `queued → running` transition, so a
 redelivered or duplicated message for a job that is already running or finished does
 nothing. No database transaction is held while user code runs.
+
+The claim and the final update are Core statements on a plain connection: they run once per
+job on every job's path, where the ORM's unit of work costs more than the round trip.
 """
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ import threading
 import time
 from typing import Any
 
-from sqlalchemy import update
+from functools import cache
+
+from sqlalchemy import Connection, CursorResult, Row, Update, bindparam, update
 
 from app.crypto import secret_box
 from app.db import Database
@@ -29,11 +34,16 @@ from worker.heartbeat import Heartbeat
 from worker.logsink import LogSink
 from worker.redaction import Redactor, redacted_logging
 from worker.sandbox.base import FailureKind, Limits, RunOutcome, RunSpec, SandboxBackend
+from worker.script_versions import ScriptVersions
 
 log = logging.getLogger(__name__)
 
 RESOLUTION_FAILURE = "resolution"
 """Error kind of a job that never ran: a `$var:`/`$res:` its runner may not read, or none such."""
+JOBS = Job.__table__
+
+_script_versions = ScriptVersions()
+"""This process's copies of the script versions its jobs ran (a version never changes)."""
 
 
 class JobExecutor:
@@ -82,16 +92,14 @@ class JobExecutor:
         return dict(status=JobStatus.RUNNING, started_at=now, last_ping_at=now,
                     worker=socket.gethostname(), runner=self.backend.name)
 
-    def _claim(self, job_id: str) -> Job | None:
-        """The atomic `queued → running` step: the claimed row, or None when the job is not
-        queued (any more)."""
-        with self.db.session() as session:  # a fresh session: nothing in it to synchronize
-            return session.scalars(
-                update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                .values(**self.claim_values()).returning(Job)
-                .execution_options(synchronize_session=False)).one_or_none()
+    def _claim(self, job_id: str) -> Row | None:
+        """The atomic `queued → running` step: the claimed row (its columns named as a Job's
+        attributes), or None when the job is not queued (any more)."""
+        with self.db.engine.begin() as connection:
+            return _transition(connection, job_id, JobStatus.QUEUED, self.claim_values(),
+                               tuple(JOBS.c.keys())).one_or_none()
 
-    def _prepare(self, job: Job) -> tuple[RunSpec, Redactor]:
+    def _prepare(self, job: Job | Row) -> tuple[RunSpec, Redactor]:
         """The run of a claimed job, its references resolved with its runner's rights, and a
         redactor for the secrets among them."""
         job_id = job.id
@@ -118,9 +126,9 @@ class JobExecutor:
         """The script's own choice, else this worker group's default."""
         return getattr(script, "isolation", "") or self.settings.isolation
 
-    def _script_of(self, session, job: Job) -> Script:  # noqa: ANN001
+    def _script_of(self, session, job: Job | Row) -> Script:  # noqa: ANN001
         """The script version the job runs; a hook for flow steps, whose code may be inline."""
-        return session.query(Script).filter_by(workspace_id=job.workspace_id, hash=job.script_hash).one()
+        return _script_versions.get(session, job.workspace_id, job.script_hash)
 
     def _job_env(self, job: Job) -> dict[str, str]:
         """What the SDK inside the job needs: where the API is, and a token with the rights of
@@ -151,7 +159,8 @@ class JobExecutor:
             return RunOutcome.failed(FailureKind.SANDBOX, f"sandbox error: {exc}")
 
     def _store(self, job_id: str, outcome: RunOutcome, duration_ms: int, redactor: Redactor) -> None:
-        redactor.refresh()  # secrets the job fetched through the API, up to its end
+        # `redactor` knows every secret the job fetched: the log sink's last drain, after the
+        # program ended, asked for them.
         if outcome.success:
             values: dict[str, Any] = {"status": JobStatus.SUCCESS,
                                       "result": _redacted(outcome.result, redactor)}
@@ -164,15 +173,29 @@ class JobExecutor:
 
     def _finish(self, job_id: str, values: dict[str, Any], duration_ms: int) -> None:
         values.update(finished_at=utcnow(), duration_ms=duration_ms)
-        with self.db.session() as session:
+        with self.db.engine.begin() as connection:
             # Only a job we still own: the sweeper may have failed it meanwhile.
-            trigger = session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                                      .values(**values).returning(Job.trigger_kind)
-                                      .execution_options(synchronize_session=False)).scalar()
+            trigger = _transition(connection, job_id, JobStatus.RUNNING, values, ("trigger_kind",)).scalar()
             self.finished = values if trigger is not None else None
         if trigger == schedules.TRIGGER_KIND:  # after the commit; other jobs skip the round trip
             with self.db.session() as session:
                 schedules.on_job_finished(session.get(Job, job_id))
+
+
+def _transition(connection: Connection, job_id: str, current: JobStatus, values: dict[str, Any],
+                returning: tuple[str, ...]) -> CursorResult:
+    """Set `values` on the job if its status is `current`; the result has the `returning`
+    columns of the row it changed, if any."""
+    statement = _transition_statement(current, tuple(values), returning)
+    return connection.execute(statement, {"job_id": job_id, **{f"new_{k}": v for k, v in values.items()}})
+
+
+@cache
+def _transition_statement(current: JobStatus, columns: tuple[str, ...], returning: tuple[str, ...]) -> Update:
+    # Built once per shape: building a statement and its cache key costs more than its round trip.
+    return (update(JOBS).where(JOBS.c.id == bindparam("job_id"), JOBS.c.status == current)
+            .values({name: bindparam(f"new_{name}") for name in columns})
+            .returning(*(JOBS.c[name] for name in returning)))
 
 
 def _error_of(outcome: RunOutcome, redactor: Redactor) -> dict[str, Any]:
