@@ -45,7 +45,8 @@ def _bearer_principal(header: str) -> Principal:
     token = tokens.authenticate(session, secret.strip(), key) if scheme.lower() == "bearer" else None
     if token is None:
         raise Unauthorized("invalid, expired or revoked token")
-    session.commit()
+    if session.dirty:  # its last use, noted at most once a minute
+        session.commit()
     return Principal(user=token.user, token=token)
 
 

@@ -62,7 +62,6 @@ class JobExecutor:
         if job is None:
             log.info("job %s is not queued any more; message ignored", job_id)
             return False
-        self.events.publish(job_id, JobStatus.RUNNING.value)
         started = time.monotonic()
         try:
             spec, redactor = self._prepare(job)

@@ -1,4 +1,5 @@
-"""While a job runs: flush its logs, prove the worker is alive, and notice cancellation."""
+"""While a job runs: say it runs, flush its logs, prove the worker is alive, and notice
+cancellation."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from sqlalchemy import select, update
 
 from app.db import Database
 from app.events import PROGRESS, JobEvents
-from app.models import Job, utcnow
+from app.models import Job, JobStatus, utcnow
 from worker.logsink import LogSink
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ class Heartbeat:
             self.events.publish(self.job_id, PROGRESS)
 
     def _loop(self) -> None:
+        # From here rather than the run's thread: listeners learn it while the program starts.
+        # (It precedes the end's event: the run's thread publishes that after joining this one.)
+        self.events.publish(self.job_id, JobStatus.RUNNING.value)
         last_ping = time.monotonic()
         while not self._stop.wait(FLUSH_INTERVAL_S):
             try:

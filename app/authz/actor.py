@@ -40,11 +40,14 @@ class Actor:
         return [g for g in self.grants if g.target_kind == kind and g.target == target]
 
 
-def _role(session: Session, workspace: Workspace, user: User) -> Role | None:
-    if user.is_superadmin:
-        return Role.ADMIN
-    return session.scalar(select(Member.role).where(
-        Member.workspace_id == workspace.id, Member.user_id == user.id))
+def _workspace_and_role(session: Session, ws_id: str, user: User) -> tuple[Workspace | None, Role | None]:
+    """The workspace and the user's role in it, in one query (None, None: no such workspace)."""
+    found = session.execute(select(Workspace, Member.role).outerjoin(Member, and_(
+        Member.workspace_id == Workspace.id, Member.user_id == user.id)).where(Workspace.id == ws_id)).first()
+    if found is None:
+        return None, None
+    workspace, role = found
+    return workspace, Role.ADMIN if user.is_superadmin else role
 
 
 def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None = None) -> Actor:
@@ -52,8 +55,7 @@ def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None 
 
     A token limited to another workspace sees this one as nonexistent too.
     """
-    workspace = session.get(Workspace, ws_id)
-    role = _role(session, workspace, user) if workspace is not None else None
+    workspace, role = _workspace_and_role(session, ws_id, user)
     if role is None or (token is not None and token.workspace_id not in (None, ws_id)):
         raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
     # One query: the user's groups in this workspace are a subquery of the grants'.

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.authz import Action, Actor, can, require, require_job
@@ -177,35 +178,51 @@ def cancel(db: Database, events: JobEvents, actor: Actor, job_id: str) -> Job:
         return get(session, actor, job_id)
 
 
-def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: float) -> Job:
-    """Block until the job finishes or `timeout` passes; returns its latest state."""
+def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: float) -> Row:
+    """Block until the job finishes or `timeout` passes; returns its `outcome`."""
     with events.listen(job_id) as listener:
-        return wait_listening(db, listener, actor, job_id, timeout)
+        with db.session() as session:
+            finished = get(session, actor, job_id).status.finished  # or not found, not theirs
+        # Subscribed before that read: a change after it is an event.
+        return wait_listening(db, listener, job_id, timeout, read_first=finished)
 
 
 def run_and_wait(db: Database, queue: JobQueue, events: JobEvents, script: Script, args: Any,
-                 trigger: Trigger, timeout: float) -> Job:
-    """Submit a run and wait for it to finish, up to `timeout`; returns its latest state.
+                 trigger: Trigger, timeout: float) -> Row:
+    """Submit a run and wait for it to finish, up to `timeout`; returns its `outcome`.
 
     The job's events are subscribed to before the job exists, so its end cannot be missed
     and the job is read only once an event (or the poll) says it may have ended."""
     job_id = new_id()
     with events.listen(job_id) as listener:
         submit(db, queue, script, args, trigger, job_id)
-        return wait_listening(db, listener, actor=trigger.actor, job_id=job_id, timeout=timeout,
-                              subscribed_first=True)
+        return wait_listening(db, listener, job_id=job_id, timeout=timeout, read_first=False)
 
 
-def wait_listening(db: Database, listener: JobListener, actor: Actor, job_id: str, timeout: float,
-                   subscribed_first: bool = False) -> Job:
-    """`wait`, on a listener already subscribed to the job's events; `subscribed_first`: it
-    was subscribed before the job was enqueued (no need to read the job before an event)."""
+def outcome(db: Database, job_id: str) -> Row:
+    """The job's id, status, result and error: all a caller waiting for its end is told (a
+    Core read of four columns, as a sync run answers with it)."""
+    with db.engine.connect() as connection:
+        return connection.execute(_outcome_query(), {"job_id": job_id}).one()
+
+
+@cache
+def _outcome_query() -> Select:
+    jobs = Job.__table__
+    return select(jobs.c.id, jobs.c.status, jobs.c.result, jobs.c.error).where(jobs.c.id == bindparam("job_id"))
+
+
+def wait_listening(db: Database, listener: JobListener, job_id: str, timeout: float,
+                   read_first: bool = True) -> Row:
+    """`wait`, on a listener already subscribed to the job's events, for a job the caller may
+    see; without `read_first`, the job is read only once an event (or the poll) says it may
+    have ended: nothing it did before can have been missed (it was subscribed before the job
+    was enqueued, or before the caller's last read)."""
     deadline = time.monotonic() + timeout
-    read = not subscribed_first
+    read = read_first
     while True:
         if read:
-            with db.session() as session:
-                job = get(session, actor, job_id)
+            job = outcome(db, job_id)
             if job.status.finished or time.monotonic() >= deadline:
                 return job
         said = listener.next(max(0.0, min(deadline - time.monotonic(), 0.5)))
