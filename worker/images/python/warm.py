@@ -3,8 +3,8 @@
 Reads job envelopes (one JSON line each, as for wrapper.py) from stdin. Each job runs in a
 fresh process forked from this server, which never imports user code itself, with a fresh
 working directory and only the job's environment. The process is forked *before* its
-envelope arrives (forking and setting up a process is most of a trivial job's time) and
-waits for the envelope on a pipe of its own. After each job the server kills every other
+envelope arrives (forking and setting up a process is most of a trivial job's time), runs a
+rehearsal (see wrapper.rehearse) and waits for the envelope on a pipe of its own. After each job the server kills every other
 process in the container (a job's background processes included) and empties /tmp (the
 only writable place: the root is read-only), and only then forks the next job's process. So
 nothing a job leaves behind reaches the next one; the worker still only sends jobs of one
@@ -78,6 +78,7 @@ def run_child(envelope_r, channel, wrote_frame):
     os.environ.clear()
     os.environ.update(BASE_ENV)
     os.chdir(SCRATCH)
+    wrapper.rehearse()
     line = read_all(envelope_r)
     if not line:
         os._exit(0)
