@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.api.schemas import ApprovalSchema, FlowStepSchema, JobSchema
 from app.authz import Actor
-from app.events import JobListener, channel
+from app.events import JobListener
 from app.models import Job, JobKind, JobStatus
 from app.runtime import Runtime
 from app.services import flow_runs, jobs
@@ -101,10 +101,8 @@ def _step_rows(session, job_id: str) -> list[dict[str, Any]]:  # noqa: ANN001
 def _follow(listener: JobListener, followed: set[str], live: set[str]) -> bool:
     """Listen on the channels of `live` steps (and stop on the others); True if any is new."""
     new, gone = live - followed, followed - live
-    if new:
-        listener.pubsub.subscribe(*(channel(i) for i in new))
-    if gone:
-        listener.pubsub.unsubscribe(*(channel(i) for i in gone))
+    listener.follow(*new)
+    listener.unfollow(*gone)
     followed.clear()
     followed.update(live)
     return bool(new)
@@ -115,6 +113,5 @@ def _wait_for_burst(listener: JobListener) -> bool:
     if not listener.wait(KEEPALIVE_S):
         return False
     time.sleep(FLOW_BURST_S)
-    while listener.pubsub.get_message(timeout=0) is not None:
-        pass
+    listener.drain()
     return True

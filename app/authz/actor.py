@@ -40,28 +40,25 @@ class Actor:
         return [g for g in self.grants if g.target_kind == kind and g.target == target]
 
 
-def _workspace_and_role(session: Session, ws_id: str, user: User) -> tuple[Workspace | None, Role | None]:
-    """The workspace and the user's role in it, in one query (None, None: no such workspace)."""
-    found = session.execute(select(Workspace, Member.role).outerjoin(Member, and_(
-        Member.workspace_id == Workspace.id, Member.user_id == user.id)).where(Workspace.id == ws_id)).first()
-    if found is None:
-        return None, None
-    workspace, role = found
-    return workspace, Role.ADMIN if user.is_superadmin else role
-
-
 def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None = None) -> Actor:
     """The user as an Actor in `ws_id`; 404 when the workspace is unknown or closed to them.
 
-    A token limited to another workspace sees this one as nonexistent too.
+    A token limited to another workspace sees this one as nonexistent too. One query: the
+    workspace, the user's role in it and the grants naming the user or one of their groups
+    there (a row per grant).
     """
-    workspace, role = _workspace_and_role(session, ws_id, user)
-    if role is None or (token is not None and token.workspace_id not in (None, ws_id)):
-        raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
-    # One query: the user's groups in this workspace are a subquery of the grants'.
     groups = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
               .where(Group.workspace_id == ws_id, GroupMember.user_id == user.id))
-    grants = tuple(session.scalars(select(Grant).where(Grant.workspace_id == ws_id, or_(
+    theirs = and_(Grant.workspace_id == Workspace.id, or_(
         and_(Grant.principal_kind == PrincipalKind.USER, Grant.principal_id == user.id),
-        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(groups))))))
+        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(groups))))
+    rows = session.execute(select(Workspace, Member.role, Grant)
+                           .outerjoin(Member, and_(Member.workspace_id == Workspace.id, Member.user_id == user.id))
+                           .outerjoin(Grant, theirs).where(Workspace.id == ws_id)).all()
+    workspace, role = (rows[0][0], rows[0][1]) if rows else (None, None)
+    if workspace is not None and user.is_superadmin:
+        role = Role.ADMIN
+    if role is None or (token is not None and token.workspace_id not in (None, ws_id)):
+        raise NotFound(f"workspace {ws_id!r} not found", {"workspace": ws_id})
+    grants = tuple(grant for _, _, grant in rows if grant is not None)
     return Actor(user=user, workspace=workspace, role=role, grants=grants, token=token)
