@@ -7,8 +7,9 @@ functions of the Actor, with no further queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
@@ -40,6 +41,19 @@ class Actor:
         return [g for g in self.grants if g.target_kind == kind and g.target == target]
 
 
+@cache
+def _actor_query() -> Select:
+    """Built once: building this statement and its cache key costs twice its execution."""
+    groups = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+              .where(Group.workspace_id == bindparam("ws_id"), GroupMember.user_id == bindparam("user_id")))
+    theirs = and_(Grant.workspace_id == Workspace.id, or_(
+        and_(Grant.principal_kind == PrincipalKind.USER, Grant.principal_id == bindparam("user_id")),
+        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(groups))))
+    mine = and_(Member.workspace_id == Workspace.id, Member.user_id == bindparam("user_id"))
+    return (select(Workspace, Member.role, Grant).outerjoin(Member, mine).outerjoin(Grant, theirs)
+            .where(Workspace.id == bindparam("ws_id")))
+
+
 def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None = None) -> Actor:
     """The user as an Actor in `ws_id`; 404 when the workspace is unknown or closed to them.
 
@@ -47,14 +61,7 @@ def load_actor(session: Session, ws_id: str, user: User, token: ApiToken | None 
     workspace, the user's role in it and the grants naming the user or one of their groups
     there (a row per grant).
     """
-    groups = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
-              .where(Group.workspace_id == ws_id, GroupMember.user_id == user.id))
-    theirs = and_(Grant.workspace_id == Workspace.id, or_(
-        and_(Grant.principal_kind == PrincipalKind.USER, Grant.principal_id == user.id),
-        and_(Grant.principal_kind == PrincipalKind.GROUP, Grant.principal_id.in_(groups))))
-    rows = session.execute(select(Workspace, Member.role, Grant)
-                           .outerjoin(Member, and_(Member.workspace_id == Workspace.id, Member.user_id == user.id))
-                           .outerjoin(Grant, theirs).where(Workspace.id == ws_id)).all()
+    rows = session.execute(_actor_query(), {"ws_id": ws_id, "user_id": user.id}).all()
     workspace, role = (rows[0][0], rows[0][1]) if rows else (None, None)
     if workspace is not None and user.is_superadmin:
         role = Role.ADMIN

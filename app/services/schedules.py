@@ -148,4 +148,4 @@ def on_job_finished(job: Job) -> None:
     an on_failure script gets that script run (by the `taskmill.schedule_failed` task, on the
     job's queue)."""
     if job.trigger_kind == TRIGGER_KIND and job.status == JobStatus.FAILURE:
-        current_app.send_task(FAILURE_TASK, args=[job.id], queue=job.queue)
+        current_app.send_task(FAILURE_TASK, args=[job.id], queue=job.queue, ignore_result=True)

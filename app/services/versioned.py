@@ -2,9 +2,10 @@
 version, the newest row of a path is its latest version. Access checks stay with callers."""
 from __future__ import annotations
 
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 Item = TypeVar("Item")
@@ -12,8 +13,15 @@ Item = TypeVar("Item")
 
 def newest(session: Session, model: type[Item], ws_id: str, path: str) -> Item | None:
     """The latest version at `path`, archived or not."""
-    query = select(model).where(model.workspace_id == ws_id, model.path == path)
-    return session.scalars(query.order_by(model.id.desc())).first()
+    return session.scalars(_newest_query(model), {"ws_id": ws_id, "path": path}).first()
+
+
+@cache
+def _newest_query(model: type) -> Select:
+    # Built once per model: a run looks its script up by path, and building the statement
+    # and its cache key costs about as much as executing it.
+    return (select(model).where(model.workspace_id == bindparam("ws_id"), model.path == bindparam("path"))
+            .order_by(model.id.desc()).limit(1))
 
 
 def newest_per_path(session: Session, model: type[Item], ws_id: str, *, path_prefix: str = "",
