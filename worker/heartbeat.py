@@ -12,6 +12,7 @@ from app.db import Database
 from app.events import PROGRESS, JobEvents
 from app.models import Job, JobStatus, utcnow
 from worker.logsink import LogSink
+from worker.ticker import HEARTBEATS
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +27,22 @@ def append_logs(db: Database, job_id: str, chunk: str, truncated: bool) -> None:
 
 
 class Heartbeat:
-    """A background thread for the duration of one run (use as a context manager)."""
+    """A duty of the process's heartbeat Ticker for the duration of one run (use as a context
+    manager): every FLUSH_INTERVAL_S, flush the logs, ping and look for a cancel request."""
 
     def __init__(self, db: Database, events: JobEvents, job_id: str, sink: LogSink,
                  cancel: threading.Event, ping_every_s: float) -> None:
         self.db, self.events, self.job_id = db, events, job_id
         self.sink, self.cancel, self.ping_every_s = sink, cancel, ping_every_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{job_id}", daemon=True)
+        self._last_ping: float | None = None
+        self._handle: int | None = None
 
     def __enter__(self) -> "Heartbeat":
-        self._thread.start()
+        self._handle = HEARTBEATS.every(FLUSH_INTERVAL_S, self._tick, now=True)
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        HEARTBEATS.cancel(self._handle)
         self.flush()
 
     def flush(self) -> None:
@@ -50,21 +51,24 @@ class Heartbeat:
             append_logs(self.db, self.job_id, chunk, self.sink.truncated)
             self.events.publish(self.job_id, PROGRESS)
 
-    def _loop(self) -> None:
-        # From here rather than the run's thread: listeners learn it while the program starts.
-        # (It precedes the end's event: the run's thread publishes that after joining this one.)
-        self.events.publish(self.job_id, JobStatus.RUNNING.value)
-        last_ping = time.monotonic()
-        while not self._stop.wait(FLUSH_INTERVAL_S):
-            try:
-                self.flush()
-                if time.monotonic() - last_ping >= self.ping_every_s:
-                    self._ping()
-                    last_ping = time.monotonic()
-                if self._cancel_requested():
-                    self.cancel.set()
-            except Exception:  # a database hiccup must not kill the run; retry next tick
-                log.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+    def _tick(self) -> bool:
+        if self._last_ping is None:
+            # The first tick, at once, off the run's thread: listeners learn it while the program
+            # starts. (It precedes the end's event: the run's thread publishes that after
+            # cancelling this duty, which waits for a tick under way.)
+            self._last_ping = time.monotonic()
+            self.events.publish(self.job_id, JobStatus.RUNNING.value)
+            return True
+        try:
+            self.flush()
+            if time.monotonic() - self._last_ping >= self.ping_every_s:
+                self._ping()
+                self._last_ping = time.monotonic()
+            if self._cancel_requested():
+                self.cancel.set()
+        except Exception:  # a database hiccup must not kill the run; retry next tick
+            log.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
+        return True
 
     def _ping(self) -> None:
         with self.db.session() as session:

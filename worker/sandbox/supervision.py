@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from worker.sandbox.base import FailureKind, Limits, OutputCallback, RunOutcome
+from worker.ticker import WATCHDOGS
 
 if TYPE_CHECKING:  # worker.languages imports this package: no cycle at run time
     from worker.languages import Language
@@ -97,7 +98,8 @@ class ResultBuffer:
 
 
 class Watchdog:
-    """Context manager that calls `kill` at the timeout or when `cancel` is set.
+    """Context manager that calls `kill` at the timeout or when `cancel` is set (a duty of
+    the process's watchdog Ticker while the block runs).
 
     After the block, `verdict` is TIMEOUT or CANCELED if the watchdog killed the program,
     else None. Leaving the block stops the watchdog at once.
@@ -109,31 +111,30 @@ class Watchdog:
         self.verdict: FailureKind | None = None
         self._cancel = cancel
         self._kill = kill
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="taskmill-watchdog", daemon=True)
+        self._deadline = 0.0
+        self._handle: int | None = None
 
     def __enter__(self) -> "Watchdog":
-        self._thread.start()
+        self._deadline = time.monotonic() + self.timeout_s
+        self._handle = WATCHDOGS.every(WATCH_INTERVAL_S, self._watch)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._done.set()
-        self._thread.join()
+        WATCHDOGS.cancel(self._handle)
 
-    def _watch(self) -> None:
-        deadline = time.monotonic() + self.timeout_s
-        while not self._done.wait(WATCH_INTERVAL_S):
-            if self._cancel.is_set():
-                self.verdict = FailureKind.CANCELED
-            elif time.monotonic() >= deadline:
-                self.verdict = FailureKind.TIMEOUT
-            else:
-                continue
-            try:
-                self._kill()
-            except Exception:  # the run's own cleanup still removes what is left
-                log.exception("killing a %s job failed", self.verdict.value)
-            return
+    def _watch(self) -> bool:
+        """One look; False once it has killed the program."""
+        if self._cancel.is_set():
+            self.verdict = FailureKind.CANCELED
+        elif time.monotonic() >= self._deadline:
+            self.verdict = FailureKind.TIMEOUT
+        else:
+            return True
+        try:
+            self._kill()
+        except Exception:  # the run's own cleanup still removes what is left
+            log.exception("killing a %s job failed", self.verdict.value)
+        return False
 
 
 def memory_exceeded(limits: Limits, exit_code: int | None) -> RunOutcome:
