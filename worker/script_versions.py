@@ -1,8 +1,8 @@
 """The script versions a worker process runs, read from the database once each.
 
 A version (a workspace and a content hash) never changes once saved, but for the dependency
-lock its first run stores on it: a version whose lock may still come is read again each time,
-so its later runs see the lock.
+lock its first run stores on it: a version with requirements is read each time, so its runs
+see the lock as it is stored.
 """
 from __future__ import annotations
 
@@ -20,10 +20,8 @@ MAX_VERSIONS = 256
 """Versions kept per process, least recently run dropped first (a script is a few kB)."""
 
 
-def lock_pending(script: Script) -> bool:
-    """Whether a run of `script` may still resolve its requirements and store their lock."""
-    if script.dependency_lock is not None:
-        return False
+def has_requirements(script: Script) -> bool:
+    """Whether `script` asks for third-party packages (so carries, or will, a lock)."""
     try:
         return requirements_of(script.language, script.content) is not None
     except DependencyError:  # a malformed header: every run reports it
@@ -46,7 +44,7 @@ class ScriptVersions:
                 return script
         script = session.scalars(select(Script).where(
             Script.workspace_id == workspace_id, Script.hash == script_hash)).one()
-        if not lock_pending(script):
+        if not has_requirements(script):
             with self._lock:
                 self._versions[key] = script
                 while len(self._versions) > self.size:

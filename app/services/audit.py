@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.authz import Actor, require_admin
@@ -28,9 +28,13 @@ def origin() -> str:
 
 def record(session: Session, actor_name: str, action: str, target: str = "", *,
            workspace_id: str | None = None, **details: Any) -> None:
-    """Add one event to the current unit of work."""
-    session.add(AuditEvent(workspace_id=workspace_id, actor=actor_name, action=action,
-                           target=target, details=details, origin=origin()))
+    """Write one event in the session's transaction, after the session's pending changes
+    (which it may name). A Core insert: every run request writes one."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    session.connection().execute(insert(AuditEvent.__table__), dict(
+        workspace_id=workspace_id, actor=actor_name, action=action, target=target, details=details,
+        origin=origin()))
 
 
 def record_for(session: Session, actor: Actor, action: str, target: str = "", **details: Any) -> None:

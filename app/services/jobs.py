@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Select, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.authz import Action, Actor, can, require, require_job
 from app.db import Database
@@ -37,17 +37,35 @@ class Trigger:
 
 def create_job(session: Session, script: Script, args: Any, trigger: Trigger,
                job_id: str | None = None) -> Job:
-    """Validate `args` and add a queued job row (not yet committed, not yet enqueued);
-    `job_id`: its id, when the caller chose it (None: a new one)."""
+    """Validate `args` and insert a queued job row in the session's transaction (not yet
+    committed, not yet enqueued); `job_id`: its id, when the caller chose it (None: a new one).
+    Returns the row as a Job of the session. A Core insert: every run request makes one, and
+    the ORM's unit of work costs three times as much."""
     require(trigger.actor, Action.RUN, TargetKind.SCRIPT, script.path)
     job = _new_job(script, validate_args(script.schema, args), trigger)
     if job_id is not None:
         job.id = job_id
+    session.connection().execute(insert(Job.__table__), _row_of(job))
+    make_transient_to_detached(job)
     session.add(job)
-    session.flush()
     audit.record_for(session, trigger.actor, "job.run", script.path, job=job.id, trigger=trigger.kind,
                      hash=script.hash)
     return job
+
+
+def _row_of(job: Job) -> dict[str, Any]:
+    """The values to insert for a Job not added to a session, after giving each of its
+    unset columns its default (or None), as a flush would: the Job is then whole, and reading
+    it needs no session. (A None is not inserted: a JSON column would store a JSON null.)"""
+    row = {}
+    for column in Job.__table__.c:
+        value = getattr(job, column.key)
+        if value is None and column.default is not None:
+            value = column.default.arg(None) if column.default.is_callable else column.default.arg
+        setattr(job, column.key, value)
+        if value is not None:
+            row[column.key] = value
+    return row
 
 
 def _new_job(script: Script, args: dict[str, Any], trigger: Trigger) -> Job:
