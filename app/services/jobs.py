@@ -200,7 +200,7 @@ def wait(db: Database, events: JobEvents, actor: Actor, job_id: str, timeout: fl
     """Block until the job finishes or `timeout` passes; returns its `outcome`."""
     with events.listen(job_id) as listener:
         with db.session() as session:
-            finished = get(session, actor, job_id).status.finished  # or not found, not theirs
+            finished = get(session, actor, job_id).status.finished  # raises: not found, not theirs
         # Subscribed before that read: a change after it is an event.
         return wait_listening(db, listener, job_id, timeout, read_first=finished)
 
