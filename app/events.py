@@ -31,7 +31,7 @@ PROGRESS = "progress"
 RECONNECT_S = 1.0
 """The hub's pause before it subscribes again after losing Redis (listeners poll meanwhile)."""
 READY_WAIT_S = 2.0
-"""How long a first listener waits for the hub's subscription; past it, it polls."""
+"""How long a process's first listener waits for the hub's subscription; past it, it polls."""
 
 
 def channel(job_id: str) -> str:
@@ -62,11 +62,11 @@ class JobEvents:
 
     def _this_process_hub(self) -> "EventHub":
         with self._hub_lock:  # a forked child inherits the hub but not its thread
-            if self._hub is None or self._hub.pid != os.getpid():
-                self._hub = EventHub(self.client)
-            hub = self._hub
-        hub.ready.wait(READY_WAIT_S)
-        return hub
+            if self._hub is not None and self._hub.pid == os.getpid():
+                return self._hub  # not ready (Redis lost): its listeners poll, none waits here
+            self._hub = EventHub(self.client)
+        self._hub.ready.wait(READY_WAIT_S)
+        return self._hub
 
 
 class EventHub:

@@ -97,3 +97,13 @@ def run():
         return run
 
     return run_code
+
+
+def eventually(condition, timeout: float = 5) -> bool:
+    """Whether `condition()` turns true within `timeout` seconds (checked every 10 ms)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

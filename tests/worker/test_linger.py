@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 import worker.languages as languages
-from tests.worker.conftest import require_docker
+from tests.worker.conftest import eventually, require_docker
 from worker.sandbox.base import RunSpec
 from worker.sandbox.docker import DockerBackend, default_limits
 from worker.sandbox.pool import ContainerPool, Started
@@ -34,28 +34,19 @@ class StuckContainer:
         self.gate.wait(10)
 
 
-def _eventually(condition, timeout: float = 5) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def test_removals_fall_behind_once_too_many_wait_and_catch_up_in_a_pause():
     remover, gate = Remover(), threading.Event()
     stuck = [SimpleNamespace(sock=SimpleNamespace(close=lambda: None), container=StuckContainer(gate))
              for _ in range(BACKLOG + 1)]
     try:
         remover.remove(stuck[0])  # the thread takes it and waits for a pause
-        assert _eventually(lambda: remover._queue.qsize() == 0)
+        assert eventually(lambda: remover._queue.qsize() == 0)
         for started in stuck[1:-1]:
             remover.remove(started)
         time.sleep(QUIET_S / 2)
         assert not remover.falling_behind  # one short of BACKLOG waiting: a burst
         remover.remove(stuck[-1])
-        assert _eventually(lambda: remover.falling_behind)
+        assert eventually(lambda: remover.falling_behind)
     finally:
         gate.set()
     assert remover.drain(10)

@@ -4,22 +4,14 @@ from __future__ import annotations
 import threading
 import time
 
+from tests.worker.conftest import eventually
 from worker.ticker import Ticker
-
-
-def _wait_until(condition, timeout_s: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def test_a_duty_runs_every_period_until_cancelled():
     ticker, calls = Ticker("test"), []
     handle = ticker.every(0.01, lambda: calls.append(time.monotonic()) or True, now=True)
-    assert _wait_until(lambda: len(calls) >= 5)
+    assert eventually(lambda: len(calls) >= 5)
     ticker.cancel(handle)
     count = len(calls)
     time.sleep(0.05)
@@ -34,7 +26,7 @@ def test_a_duty_that_returns_false_is_not_called_again():
         return False
 
     ticker.every(0.01, once, now=True)
-    assert _wait_until(lambda: calls)
+    assert eventually(lambda: calls)
     time.sleep(0.05)
     assert calls == [1]
 
@@ -63,6 +55,6 @@ def test_a_failing_duty_does_not_stop_the_others():
 
     failing = ticker.every(0.01, broken, now=True)
     working = ticker.every(0.01, lambda: calls.append(1) or True, now=True)
-    assert _wait_until(lambda: len(calls) >= 3)
+    assert eventually(lambda: len(calls) >= 3)
     ticker.cancel(failing)
     ticker.cancel(working)
