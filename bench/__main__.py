@@ -32,8 +32,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="worker processes (and raw start threads) of the throughput stack")
     parser.add_argument("--pool-size", type=int, default=4,
                         help="pooled Python containers per worker process (latency, throughput)")
-    parser.add_argument("--raw-seconds", type=float, default=20,
-                        help="how long the raw container start rate is measured")
+    parser.add_argument("--raw-seconds", type=float, default=40,
+                        help="seconds of raw container starts: half before, half after the container batch")
     parser.add_argument("--flows", action="store_true", help="the flow figures only (= --only flows)")
     args = parser.parse_args(argv)
     args.only = ["flows"] if args.flows else [name.strip() for name in args.only.split(",") if name.strip()]

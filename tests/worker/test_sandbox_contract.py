@@ -14,7 +14,7 @@ from config import Settings
 from worker.sandbox import BACKENDS, DockerBackend, LocalBackend, make_backend
 from worker.sandbox.base import FailureKind
 from worker.languages import get_language
-from worker.sandbox.docker import container_config
+from worker.sandbox.docker import container_config, create_container
 
 LANGUAGES = ["python", "bash"]
 
@@ -211,6 +211,24 @@ def test_containers_drop_privileges_and_carry_labels(limits):
     assert config["mem_limit"] == config["memswap_limit"] == "64m"
     assert config["labels"] == {"taskmill.job": "job-1", "taskmill.managed": "1"}
     assert "volumes" not in config and config["read_only"] is True
+    assert config["log_config"] == {"type": "none"}
+
+
+@pytest.mark.docker
+def test_the_engine_keeps_no_copy_of_a_jobs_output(docker_backend, sandbox_settings, limits):
+    """Output reaches the worker over the attach stream only: no engine log file holds it."""
+    client = docker_backend.client
+    config = container_config(get_language("bash"), sandbox_settings.image_for("bash"), limits(),
+                              {"taskmill.test": "logs"}, ["bash", "-c", "echo secret-value >&2"])
+    container = create_container(client, config)
+    try:
+        container.start()
+        assert container.wait()["StatusCode"] == 0
+        container.reload()
+        assert container.attrs["HostConfig"]["LogConfig"]["Type"] == "none"
+        assert container.attrs["LogPath"] == ""
+    finally:
+        container.remove(force=True)
 
 
 @pytest.mark.docker

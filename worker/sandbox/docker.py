@@ -51,7 +51,7 @@ def instance_of(settings: Settings) -> str:
 
 
 HOST_CONFIG_KEYS = ("volumes", "read_only", "tmpfs", "mem_limit", "memswap_limit", "nano_cpus",
-                    "pids_limit", "network_mode", "cap_drop", "security_opt")
+                    "pids_limit", "network_mode", "cap_drop", "security_opt", "log_config")
 """The keys of `container_config` that belong in the engine's HostConfig (`volumes` as binds)."""
 
 KILLED_BY_SIGKILL = 137
@@ -78,6 +78,9 @@ def container_config(language: languages.Language, image: str, limits: Limits,
         mem_limit=memory, memswap_limit=memory, nano_cpus=int(limits.cpus * 1e9),
         pids_limit=limits.pids, network_mode=limits.network,
         cap_drop=["ALL"], security_opt=["no-new-privileges"],
+        # The worker reads the output from the attach stream, redacts and stores it: the
+        # engine keeps no copy (a log file would hold a job's secrets unredacted, on disk).
+        log_config={"type": "none"},
     )
 
 
