@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import select
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any, Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -42,20 +43,40 @@ def _check_socket_on_checkout(engine: Engine) -> None:
 
 
 class Database:
-    """One engine and one session factory for a given URL."""
+    """One engine and one session factory for a given URL (and, made when first needed, a
+    second engine for statements that are each a transaction of their own)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        is_sqlite = url.startswith("sqlite")
-        kwargs = {"connect_args": {"check_same_thread": False}} if is_sqlite else {
-            "pool_size": 10, "max_overflow": 20}
-        self.engine = create_engine(url, **kwargs)
-        if is_sqlite:
-            _enable_sqlite_pragmas(self.engine)
-        else:
-            _check_socket_on_checkout(self.engine)
+        self.engine = self._create_engine()
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self.scoped = scoped_session(self.session_factory)
+
+    def _create_engine(self, **options: Any) -> Engine:
+        is_sqlite = self.url.startswith("sqlite")
+        kwargs = {"connect_args": {"check_same_thread": False}} if is_sqlite else {
+            "pool_size": 10, "max_overflow": 20}
+        engine = create_engine(self.url, **kwargs, **options)
+        if is_sqlite:
+            _enable_sqlite_pragmas(engine)
+        else:
+            _check_socket_on_checkout(engine)
+        return engine
+
+    @cached_property
+    def _autocommit(self) -> Engine:
+        # Its own pool of connections that stay in autocommit mode: switching a pooled
+        # connection back and forth costs SQLAlchemy more than the round trips saved.
+        return self._create_engine(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def statement(self) -> Iterator[Connection]:
+        """A connection whose every statement is a transaction of its own, for the hot
+        paths' single statements (a job's claim, its final update, a read of its outcome).
+        A transaction block costs two more round trips, BEGIN and COMMIT (or ROLLBACK):
+        about 0.2 ms each time, on loopback."""
+        with self._autocommit.connect() as connection:
+            yield connection
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -73,3 +94,5 @@ class Database:
     def dispose(self) -> None:
         self.scoped.remove()
         self.engine.dispose()
+        if "_autocommit" in self.__dict__:
+            self._autocommit.dispose()

@@ -5,8 +5,9 @@ Idempotent by construction: the claim is an atomic `queued → running` transiti
 redelivered or duplicated message for a job that is already running or finished does
 nothing. No database transaction is held while user code runs.
 
-The claim and the final update are Core statements on a plain connection: they run once per
-job on every job's path, where the ORM's unit of work costs more than the round trip.
+The claim and the final update are Core statements, each a transaction of its own
+(Database.statement): they run once per job on every job's path, where the ORM's unit of
+work, or a transaction block around one statement, costs more than the round trip.
 """
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class JobExecutor:
     def _claim(self, job_id: str) -> Row | None:
         """The atomic `queued → running` step: the claimed row (its columns named as a Job's
         attributes), or None when the job is not queued (any more)."""
-        with self.db.engine.begin() as connection:
+        with self.db.statement() as connection:
             return _transition(connection, job_id, JobStatus.QUEUED, self.claim_values(),
                                tuple(JOBS.c.keys())).one_or_none()
 
@@ -172,7 +173,7 @@ class JobExecutor:
 
     def _finish(self, job_id: str, values: dict[str, Any], duration_ms: int) -> None:
         values.update(finished_at=utcnow(), duration_ms=duration_ms)
-        with self.db.engine.begin() as connection:
+        with self.db.statement() as connection:
             # Only a job we still own: the sweeper may have failed it meanwhile.
             trigger = _transition(connection, job_id, JobStatus.RUNNING, values, ("trigger_kind",)).scalar()
             self.finished = values if trigger is not None else None

@@ -71,10 +71,10 @@ class Heartbeat:
         return True
 
     def _ping(self) -> None:
-        with self.db.session() as session:
-            session.execute(update(Job).where(Job.id == self.job_id).values(last_ping_at=utcnow()))
+        with self.db.statement() as connection:
+            connection.execute(update(Job).where(Job.id == self.job_id).values(last_ping_at=utcnow()))
 
     def _cancel_requested(self) -> bool:
-        # A plain connection, not an ORM session: asked every tick of every running job.
-        with self.db.engine.connect() as connection:
+        # One Core statement, not an ORM session: asked every tick of every running job.
+        with self.db.statement() as connection:
             return bool(connection.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)))

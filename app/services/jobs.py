@@ -220,7 +220,7 @@ def run_and_wait(db: Database, queue: JobQueue, events: JobEvents, script: Scrip
 def outcome(db: Database, job_id: str) -> Row:
     """The job's id, status, result and error: all a caller waiting for its end is told (a
     Core read of four columns, as a sync run answers with it)."""
-    with db.engine.connect() as connection:
+    with db.statement() as connection:
         return connection.execute(_outcome_query(), {"job_id": job_id}).one()
 
 

@@ -62,3 +62,40 @@ def test_connections_the_server_ended_are_replaced_before_use(settings):
                 assert session.execute(text("SELECT 7")).scalar() == 7
     finally:
         database.dispose()
+
+
+def test_each_statement_is_its_own_transaction(settings):
+    """Database.statement: what a statement wrote stays, whatever follows it on the same
+    connection, and is seen at once by others (psycopg2 sends no BEGIN or COMMIT with it)."""
+    database = Database(settings.resolved_database_url())
+    table = f"statement_probe_{time.monotonic_ns()}"
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(text(f"CREATE TABLE {table} (v int)"))
+        with database.statement() as connection:
+            assert connection.connection.dbapi_connection.autocommit is True
+            connection.execute(text(f"INSERT INTO {table} VALUES (1)"))
+            with database.session() as other:
+                assert other.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1
+            try:
+                connection.execute(text(f"INSERT INTO {table} VALUES ('not a number')"))
+            except Exception:
+                pass
+            # In a transaction block the failure would have aborted it, and this would fail.
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1
+    finally:
+        with database.engine.begin() as connection:
+            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        database.dispose()
+
+
+def test_statement_connections_the_server_ended_are_replaced_before_use(settings):
+    database = Database(settings.resolved_database_url())
+    try:
+        with database.statement() as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        _terminate([pid])
+        with database.statement() as connection:
+            assert connection.execute(text("SELECT 7")).scalar() == 7
+    finally:
+        database.dispose()
