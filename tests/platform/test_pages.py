@@ -105,3 +105,16 @@ def test_the_run_form_offers_the_resources_of_the_parameters_type(alice, factory
         script.schema = {**script.schema, "properties": {"db": {"type": "object", "format": "resource-pg"}}}
     page = alice.get("/w/main/scripts/get/u/alice/connect").get_data(as_text=True)
     assert 'data-kind="resource"' in page and '<option value="$res:u/alice/db"' in page
+
+
+def test_the_script_page_shows_its_isolation_and_its_dependency_lock(alice, factory):
+    factory.script("u/alice/fast", "def main():\n    return 1\n", isolation="warm")
+    factory.script("u/alice/plain", "import yaml\ndef main():\n    return 1\n")
+    with factory.db.session() as session:
+        script = session.query(Script).filter_by(path="u/alice/plain").one()
+        script.dependency_lock = "PyYAML==6.0.2 --hash=sha256:0123\n"
+    fast = alice.get("/w/main/scripts/get/u/alice/fast").get_data(as_text=True)
+    assert 'id="script-isolation"' in fast and ">warm</span>" in fast and 'id="dependency-lock"' not in fast
+    plain = alice.get("/w/main/scripts/get/u/alice/plain").get_data(as_text=True)
+    assert "the worker group&#39;s default" in plain
+    assert 'id="dependency-lock"' in plain and "PyYAML==6.0.2 --hash=sha256:0123" in plain
