@@ -66,6 +66,11 @@ class Settings:
     """Longest a resolution, install or build may take."""
     deps_memory_mb: int = 2048
     """Memory of install and build containers (pip building an sdist, go build)."""
+    deps_retention_days: float = 30.0
+    """An installed environment or Go binary no job used for this many days is removed (a
+    later run installs it again); 0 keeps everything. At least one day."""
+    deps_collect_every_s: float = 6 * 3600.0
+    """How often beat starts the removal of unused environments."""
 
     job_timeout_s: float = 900.0
     """Default per-job wall-clock limit; a script may set its own."""

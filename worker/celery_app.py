@@ -7,6 +7,7 @@ from kombu import Queue
 from config import Settings
 
 SWEEP_TASK = "taskmill.sweep"
+COLLECT_TASK = "taskmill.collect_dependencies"
 BEAT_LOCK_TIMEOUT_S = 30
 """A beat that dies without releasing RedBeat's lock is replaced by a waiting one this late."""
 
@@ -37,9 +38,18 @@ def make_celery(settings: Settings) -> Celery:
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix="taskmill:redbeat:",
         redbeat_redis_options={},  # the broker's visibility timeout is not a Redis client option
-        beat_schedule={"sweep": {"task": SWEEP_TASK, "schedule": settings.sweep_interval_s,
-                                 "options": {"queue": settings.queues[0]}}},
+        beat_schedule=_beat_schedule(settings),
         timezone="UTC",
     )
     celery.conf.taskmill_settings = settings
     return celery
+
+
+def _beat_schedule(settings: Settings) -> dict:
+    """The periodic tasks: the sweeper, and the removal of unused dependency environments."""
+    options = {"queue": settings.queues[0]}
+    schedule = {"sweep": {"task": SWEEP_TASK, "schedule": settings.sweep_interval_s, "options": options}}
+    if settings.deps_retention_days > 0:
+        schedule["collect-dependencies"] = {"task": COLLECT_TASK, "options": options,
+                                            "schedule": settings.deps_collect_every_s}
+    return schedule

@@ -8,6 +8,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.services import schedule_firing
 from worker.context import worker_context
+from worker.deps import installer_for
+from worker.deps.collector import collect
 
 
 DB_RECONNECT_RETRY_S = 1.0
@@ -29,6 +31,15 @@ def run_job(self, job_id: str) -> None:
 def sweep() -> None:
     """Fail or re-queue jobs whose worker died, and re-send queued jobs whose message was lost."""
     worker_context().sweeper().sweep()
+
+
+@shared_task(name="taskmill.collect_dependencies", ignore_result=True)
+def collect_dependencies() -> None:
+    """Remove the dependency environments and Go binaries no job used for the retention period."""
+    context = worker_context()
+    if context.settings.deps_retention_days > 0:
+        collect(context.db, installer_for(context.backend(), context.settings, context.db).tools,
+                context.settings.deps_retention_days)
 
 
 @shared_task(name="taskmill.fire_schedule", ignore_result=True)

@@ -54,3 +54,18 @@ class DependencyLock(Base):
     lock: Mapped[str] = mapped_column(Text)
     lock_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DependencyEnvironment(Base):
+    """An installed environment (Python, TypeScript) or a built Go binary in a dependency
+    cache, and when a job last used it: the collector removes the ones unused for longer
+    than the retention (worker/deps/collector.py). A row exists only for what is installed."""
+
+    __tablename__ = "dependency_environments"
+
+    cache: Mapped[str] = mapped_column(String(255), primary_key=True)
+    """Which cache holds it (a Docker volume, or a folder of the local runner)."""
+    language: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,18 +6,21 @@ hash at `<root>/<language>/<lock hash>`, reused read-only by every later run. Go
 script compiled once per code version into `<root>/go/<key>/main`.
 
 Which environments exist is remembered per worker process; the first use of one in a process
-costs a short check by the tool (which answers `present` without installing anything).
+costs a short check by the tool (which answers `present` without installing anything). Each
+use is noted in `dependency_environments` (at most once an hour per process, see
+environments.py), so the collector can remove what no job used for the retention period.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Callable
 
 from app.db import Database
-from worker.deps import locks
+from worker.deps import environments, locks
 from worker.deps.errors import DependencyError
 from worker.deps.requirements import Requirements, requirements_of
 from worker.deps.tools import Tools
@@ -29,8 +32,9 @@ COMPILE_ERROR_STATUS = 1
 MESSAGE_LINES = 30
 """A resolver's complaint is cut to its last lines (pip can be verbose)."""
 
-_ready: set[tuple[str, str, str]] = set()
-"""(cache id, language, key) of the environments and binaries known to exist."""
+_ready: dict[tuple[str, str, str], float] = {}
+"""(cache id, language, key) of the environments and binaries known to exist → when this
+process last found them or noted their use (time.monotonic)."""
 _ready_lock = threading.Lock()
 
 
@@ -95,15 +99,15 @@ class Installer:
         path = f"{self.tools.root}/{language}/{key}"
         if self._known(language, key):
             return path
-        with locks.exclusive(self.db, f"install:{language}:{key}"):
+        with locks.exclusive(self.db, lock_name(language, key)):
             result = self.tools.run(language, ["install", self.tools.root, key], lock,
                                     network=True, cancel=cancel)
-        if result.status != 0:
-            raise DependencyError(f"could not install the {language} dependencies:\n"
-                                  f"{_complaint(result.stderr)}")
+            if result.status != 0:
+                raise DependencyError(f"could not install the {language} dependencies:\n"
+                                      f"{_complaint(result.stderr)}")
+            self._installed(language, key)  # under the lock, which a removal takes too
         if result.stdout.strip() == "installed":
             log(f"[taskmill] installed {language} dependencies into environment {key}\n")
-        self._remember(language, key)
         return path
 
     def _binary(self, code: str, log: Callable[[str], None], cancel: threading.Event) -> str:
@@ -111,25 +115,46 @@ class Installer:
         path = f"{self.tools.root}/go/{key}"
         if self._known("go", key):
             return path
-        with locks.exclusive(self.db, f"build:go:{key}"):
+        with locks.exclusive(self.db, lock_name("go", key)):
             result = self.tools.run("go", ["build", self.tools.root, key], code, network=False,
                                     cancel=cancel)
-        if result.status == COMPILE_ERROR_STATUS:
-            raise DependencyError(result.stderr.strip(), FailureKind.EXCEPTION)
-        if result.status != 0:
-            raise DependencyError(f"could not build the Go program:\n{_complaint(result.stderr)}")
+            if result.status == COMPILE_ERROR_STATUS:
+                raise DependencyError(result.stderr.strip(), FailureKind.EXCEPTION)
+            if result.status != 0:
+                raise DependencyError(f"could not build the Go program:\n{_complaint(result.stderr)}")
+            self._installed("go", key)
         if result.stdout.strip() == "built":
             log(f"[taskmill] compiled the Go program once for this version ({key})\n")
-        self._remember("go", key)
         return path
 
     def _known(self, language: str, key: str) -> bool:
+        """Whether this process may use the environment without the tool's check: it found
+        or noted it within the hour, or it found it before and notes this use now (False when
+        its row is gone: the collector is removing it, so it must be installed again)."""
+        entry = (self.tools.cache_id, language, key)
         with _ready_lock:
-            return (self.tools.cache_id, language, key) in _ready
+            noted = _ready.get(entry)
+        if noted is None:
+            return False  # the first use in this process: the tool checks (a wiped cache heals)
+        if time.monotonic() - noted < environments.NOTE_EVERY_S:
+            return True
+        if not environments.used(self.db, self.tools.cache_id, language, key):
+            return False
+        self._remember(language, key)
+        return True
+
+    def _installed(self, language: str, key: str) -> None:
+        environments.installed(self.db, self.tools.cache_id, language, key)
+        self._remember(language, key)
 
     def _remember(self, language: str, key: str) -> None:
         with _ready_lock:
-            _ready.add((self.tools.cache_id, language, key))
+            _ready[(self.tools.cache_id, language, key)] = time.monotonic()
+
+
+def lock_name(language: str, key: str) -> str:
+    """The advisory lock that installing, building or removing one environment holds."""
+    return f"build:go:{key}" if language == "go" else f"install:{language}:{key}"
 
 
 @cache

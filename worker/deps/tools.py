@@ -10,11 +10,13 @@ for the unsandboxed local backend, with the cache under `data_dir/deps`.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -73,6 +75,18 @@ class Tools(Protocol):
         """Run the language's tool to completion; raises DependencyError on timeout/cancel."""
         ...
 
+    def remove(self, language: str, key: str) -> None:
+        """Delete the environment (or binary folder) `<root>/<language>/<key>`, if any; it is
+        first renamed out of the way, so no install or job ever finds half of it (a folder
+        left so by a crash is removed with the tools' stale temporary folders)."""
+        ...
+
+
+REMOVED_PREFIX = ".tmp-"
+"""Removals rename a folder to this prefix first: the install tools sweep such folders."""
+REMOVE_SCRIPT = ('cd "$1" 2>/dev/null || exit 0; [ -e "$2" ] || exit 0; '
+                 f'trash="{REMOVED_PREFIX}$2-removed-$3"; mv "$2" "$trash" && rm -rf "$trash"')
+
 
 class DockerTools:
     def __init__(self, settings: Settings, client: Any, labels: dict[str, str]) -> None:
@@ -103,8 +117,22 @@ class DockerTools:
         _check_verdict(watchdog.verdict, self.settings)
         return ToolResult(status, out.decode(errors="replace"), err.decode(errors="replace"))
 
-    def _config(self, language: str, arguments: list[str], network: bool) -> dict[str, Any]:
-        command = IMAGE_TOOLS[language] + arguments
+    def remove(self, language: str, key: str) -> None:
+        api = self.client.api
+        command = ["sh", "-c", REMOVE_SCRIPT, "sh", f"{self.root}/{language}", key, uuid.uuid4().hex[:8]]
+        container = api.create_container(**self._config(language, [], False, command))["Id"]
+        try:
+            api.start(container)
+            status = api.wait(container, timeout=self.settings.deps_timeout_s)["StatusCode"]
+            if status != 0:
+                complaint = api.logs(container, stdout=False, stderr=True).decode(errors="replace")
+                raise DependencyError(f"could not remove {language} environment {key}: {complaint.strip()}")
+        finally:
+            api.remove_container(container, force=True)
+
+    def _config(self, language: str, arguments: list[str], network: bool,
+                command: list[str] | None = None) -> dict[str, Any]:
+        command = command or IMAGE_TOOLS[language] + arguments
         binds = [f"{self.settings.deps_volume}:{DEPS_MOUNT}:rw"]
         environment = {}
         if self.settings.ca_bundle:
@@ -143,6 +171,15 @@ class LocalTools:
             out, err = process.communicate(stdin)
         _check_verdict(watchdog.verdict, self.settings)
         return ToolResult(process.returncode, out, err)
+
+    def remove(self, language: str, key: str) -> None:
+        folder = Path(self.root) / language / key
+        trash = folder.with_name(f"{REMOVED_PREFIX}{key}-removed-{uuid.uuid4().hex[:8]}")
+        try:
+            folder.rename(trash)
+        except FileNotFoundError:
+            return
+        shutil.rmtree(trash)
 
     def _environment(self) -> dict[str, str]:
         keep = ("PATH", "HOME", "LANG", "TMPDIR", "PIP_CERT", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS",
