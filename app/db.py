@@ -64,7 +64,8 @@ class Database:
         return engine
 
     @cached_property
-    def _autocommit(self) -> Engine:
+    def autocommit_engine(self) -> Engine:
+        """The engine of `statement` (its connections stay in autocommit mode)."""
         # Its own pool of connections that stay in autocommit mode: switching a pooled
         # connection back and forth costs SQLAlchemy more than the round trips saved.
         return self._create_engine(isolation_level="AUTOCOMMIT")
@@ -75,7 +76,7 @@ class Database:
         paths' single statements (a job's claim, its final update, a read of its outcome).
         A transaction block costs two more round trips, BEGIN and COMMIT (or ROLLBACK):
         about 0.2 ms each time, on loopback."""
-        with self._autocommit.connect() as connection:
+        with self.autocommit_engine.connect() as connection:
             yield connection
 
     @contextmanager
@@ -94,5 +95,5 @@ class Database:
     def dispose(self) -> None:
         self.scoped.remove()
         self.engine.dispose()
-        if "_autocommit" in self.__dict__:
-            self._autocommit.dispose()
+        if "autocommit_engine" in self.__dict__:
+            self.autocommit_engine.dispose()

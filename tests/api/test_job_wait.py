@@ -33,7 +33,8 @@ def _job_reads(db) -> list[str]:
         if "FROM jobs" in statement:
             reads.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", seen)
+    for engine in (db.engine, db.autocommit_engine):  # Database.statement's reads too
+        event.listen(engine, "before_cursor_execute", seen)
     return reads
 
 
