@@ -14,7 +14,9 @@ from worker.deps import environments, installer, installer_for
 from worker.deps.collector import collect
 
 INSTALLED = "[taskmill] installed python dependencies"
-USES_YAML = "import yaml\n\ndef main():\n    return yaml.safe_dump({'k': 1})\n"
+USES_SIX = ("# requirements:\n# six==1.16.0\nimport six\n\n"
+            "def main():\n    return six.__version__\n")
+"""A requirement set no other test installs: their first runs expect to install theirs."""
 RETENTION_DAYS = 30
 
 
@@ -48,7 +50,7 @@ def age(db, tools, days: float) -> None:
 
 
 def test_an_environment_unused_past_the_retention_is_removed_then_installed_again(run_script, db, tools):
-    first = run_script("u/alice/yaml", USES_YAML)
+    first = run_script("u/alice/six", USES_SIX)
     assert first.status == JobStatus.SUCCESS, (first.error, first.logs)
     [row] = rows(db, tools)
     assert row.language == "python" and utcnow() - row.last_used_at < timedelta(minutes=1)
@@ -57,14 +59,14 @@ def test_an_environment_unused_past_the_retention_is_removed_then_installed_agai
     assert collect(db, tools, RETENTION_DAYS) == [("python", row.key)]
     assert rows(db, tools) == []
 
-    again = run_script("u/alice/yaml", USES_YAML)
-    assert again.status == JobStatus.SUCCESS and again.result == "k: 1\n", (again.error, again.logs)
+    again = run_script("u/alice/six", USES_SIX)
+    assert again.status == JobStatus.SUCCESS and again.result == "1.16.0", (again.error, again.logs)
     assert INSTALLED in again.logs  # the folder was gone: installed anew, not found
     assert [r.key for r in rows(db, tools)] == [row.key]
 
 
 def test_a_recent_use_keeps_an_environment(run_script, db, tools):
-    assert run_script("u/alice/yaml", USES_YAML).status == JobStatus.SUCCESS
+    assert run_script("u/alice/six", USES_SIX).status == JobStatus.SUCCESS
     age(db, tools, RETENTION_DAYS - 1)
     assert collect(db, tools, RETENTION_DAYS) == []
     assert len(rows(db, tools)) == 1
@@ -73,9 +75,9 @@ def test_a_recent_use_keeps_an_environment(run_script, db, tools):
 def test_a_use_noted_after_a_long_pause_keeps_it_from_removal(run_script, db, tools):
     """A process that trusted an environment over an hour ago notes its next use in the
     database (no install), and that use is what the collector then sees."""
-    assert run_script("u/alice/yaml", USES_YAML).status == JobStatus.SUCCESS
+    assert run_script("u/alice/six", USES_SIX).status == JobStatus.SUCCESS
     age(db, tools, RETENTION_DAYS + 1)
-    later = run_script("u/alice/yaml", USES_YAML)
+    later = run_script("u/alice/six", USES_SIX)
     assert later.status == JobStatus.SUCCESS and INSTALLED not in later.logs
     assert collect(db, tools, RETENTION_DAYS) == []
     assert utcnow() - rows(db, tools)[0].last_used_at < timedelta(minutes=1)
