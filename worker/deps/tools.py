@@ -77,15 +77,15 @@ class Tools(Protocol):
 
     def remove(self, language: str, key: str) -> None:
         """Delete the environment (or binary folder) `<root>/<language>/<key>`, if any; it is
-        first renamed out of the way, so no install or job ever finds half of it (a folder
-        left so by a crash is removed with the tools' stale temporary folders)."""
+        first renamed out of the way, so no install or job ever finds half of it (what a
+        crashed removal left so goes with the next removal in the same folder)."""
         ...
 
 
-REMOVED_PREFIX = ".tmp-"
-"""Removals rename a folder to this prefix first: the install tools sweep such folders."""
-REMOVE_SCRIPT = ('cd "$1" 2>/dev/null || exit 0; [ -e "$2" ] || exit 0; '
-                 f'trash="{REMOVED_PREFIX}$2-removed-$3"; mv "$2" "$trash" && rm -rf "$trash"')
+REMOVED_GLOB = ".removed-*"
+"""What a removal renames a folder to before deleting it."""
+REMOVE_SCRIPT = ('cd "$1" 2>/dev/null || exit 0; if [ -e "$2" ]; then mv "$2" ".removed-$2-$3"; fi '
+                 '&& rm -rf ./.removed-*')
 
 
 class DockerTools:
@@ -97,7 +97,8 @@ class DockerTools:
             cancel: threading.Event) -> ToolResult:
         api = self.client.api
         # The low-level API: a container created attached has StdinOnce, so our EOF is the tool's.
-        container = api.create_container(**self._config(language, arguments, network))["Id"]
+        container = api.create_container(**self._config(language, IMAGE_TOOLS[language] + arguments,
+                                                         network))["Id"]
         try:
             sock = api.attach_socket(container, params={"stdin": 1, "stdout": 1, "stderr": 1,
                                                         "stream": 1})
@@ -120,7 +121,7 @@ class DockerTools:
     def remove(self, language: str, key: str) -> None:
         api = self.client.api
         command = ["sh", "-c", REMOVE_SCRIPT, "sh", f"{self.root}/{language}", key, uuid.uuid4().hex[:8]]
-        container = api.create_container(**self._config(language, [], False, command))["Id"]
+        container = api.create_container(**self._config(language, command, network=False))["Id"]
         try:
             api.start(container)
             status = api.wait(container, timeout=self.settings.deps_timeout_s)["StatusCode"]
@@ -130,9 +131,7 @@ class DockerTools:
         finally:
             api.remove_container(container, force=True)
 
-    def _config(self, language: str, arguments: list[str], network: bool,
-                command: list[str] | None = None) -> dict[str, Any]:
-        command = command or IMAGE_TOOLS[language] + arguments
+    def _config(self, language: str, command: list[str], network: bool) -> dict[str, Any]:
         binds = [f"{self.settings.deps_volume}:{DEPS_MOUNT}:rw"]
         environment = {}
         if self.settings.ca_bundle:
@@ -174,12 +173,12 @@ class LocalTools:
 
     def remove(self, language: str, key: str) -> None:
         folder = Path(self.root) / language / key
-        trash = folder.with_name(f"{REMOVED_PREFIX}{key}-removed-{uuid.uuid4().hex[:8]}")
         try:
-            folder.rename(trash)
+            folder.rename(folder.with_name(f".removed-{key}-{uuid.uuid4().hex[:8]}"))
         except FileNotFoundError:
-            return
-        shutil.rmtree(trash)
+            pass
+        for trash in folder.parent.glob(REMOVED_GLOB):
+            shutil.rmtree(trash, ignore_errors=True)
 
     def _environment(self) -> dict[str, str]:
         keep = ("PATH", "HOME", "LANG", "TMPDIR", "PIP_CERT", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS",
