@@ -3,7 +3,8 @@ to a baseline measured in the same run.
 
     latency     sync run_wait_result latency: container mode (pool hit), warm mode, cold
                 `docker run --rm`, bare python3
-    throughput  N trivial jobs enqueued at once, both modes, against the raw container start rate
+    throughput  N trivial jobs enqueued at once, both modes, in rounds, against the raw container
+                start rate measured around each container batch
     queue       job created → user code's first line, per language
     flows       the flow figures (bench.flows), container and warm; slow, so not in the default set
 
@@ -33,7 +34,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pool-size", type=int, default=4,
                         help="pooled Python containers per worker process (latency, throughput)")
     parser.add_argument("--raw-seconds", type=float, default=40,
-                        help="seconds of raw container starts: half before, half after the container batch")
+                        help="seconds of raw container starts around each container batch: half "
+                             "before, half after it")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="throughput batches per mode; the figures are the rounds' medians")
     parser.add_argument("--flows", action="store_true", help="the flow figures only (= --only flows)")
     args = parser.parse_args(argv)
     args.only = ["flows"] if args.flows else [name.strip() for name in args.only.split(",") if name.strip()]
@@ -52,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         print(sync_latency.run(args.runs, pool_size=args.pool_size), flush=True)
     if "throughput" in args.only:
         print(throughput.run(args.jobs, concurrency=args.concurrency, pool_size=args.pool_size,
-                             raw_seconds=args.raw_seconds), flush=True)
+                             raw_seconds=args.raw_seconds, rounds=args.rounds), flush=True)
     if "queue" in args.only:
         print(queue_latency.run(args.runs), flush=True)
     if "flows" in args.only:

@@ -80,13 +80,15 @@ def paired_table(rows: list[tuple[Sample, Sample]], baseline_title: str) -> str:
     return "\n".join(lines)
 
 
-def rate_table(rates: list[Rate], baseline: Rate) -> str:
-    """Rows of count, seconds and rate, with each rate as a ratio of the baseline's."""
-    lines = [f"{'measurement':{NAME_WIDTH}} {'count':>6} {'seconds':>8} {'per s':>8} {'× baseline':>11}"]
-    for rate in rates:
-        ratio = rate.per_second / baseline.per_second
-        lines.append(f"{rate.name:{NAME_WIDTH}} {rate.count:6d} {rate.seconds:8.2f} "
-                     f"{rate.per_second:8.2f} {ratio:11.2f}")
+def paired_rate_table(rows: list[tuple[Rate, Rate]], baseline_title: str) -> str:
+    """One row per (rate, its own baseline): count, seconds, rate, the baseline's rate and the
+    ratio of the two."""
+    lines = [f"{'measurement':{NAME_WIDTH - 6}} {'count':>6} {'seconds':>8} {'per s':>8} "
+             f"{baseline_title:>10} {'× baseline':>11}"]
+    for rate, baseline in rows:
+        lines.append(f"{rate.name:{NAME_WIDTH - 6}} {rate.count:6d} {rate.seconds:8.2f} "
+                     f"{rate.per_second:8.2f} {baseline.per_second:10.2f} "
+                     f"{rate.per_second / baseline.per_second:11.2f}")
     return "\n".join(lines)
 
 

@@ -3,13 +3,20 @@ would start a batch), in `container` mode and in `warm` mode, next to the raw pa
 container start rate of the Docker daemon measured in the same run (as many threads as the
 stack has worker processes).
 
-The raw rate is measured twice, just before and just after the container batch, and the
-baseline is both together: this machine's speed drifts by several percent within a minute,
-and a baseline taken on one side only of a minute-long batch moved the ratio by as much.
+This machine's speed drifts by several percent within a minute and by more between minutes
+(two raw windows a minute apart differed by up to 26%), so one batch against one baseline
+says as much about the drift as about the job system. Each figure is therefore taken in
+`rounds` rounds: raw starts, a container batch, raw starts, a container batch, ..., raw
+starts, so that every container batch has a raw window just before and just after it, and
+its ratio is to those two windows together. The figure is the median of the rounds' ratios;
+every round is printed.
 
 A batch is timed from just before its first request to the latest finished_at among its
-jobs; the pools start full, then refill continuously while the batch drains (that is what
-the comparison with the raw start rate is about).
+jobs. Container-mode batches start with full pools, which then refill continuously while the
+batch drains (that is what the comparison with the raw start rate is about). Warm-mode
+batches start likewise with each worker process's warm container up: a warm-up batch starts
+them first. A warm container recycled during a batch (after warm_max_jobs jobs or
+warm_max_age_s) is in the figure.
 """
 from __future__ import annotations
 
@@ -21,13 +28,16 @@ import docker
 from bench.container_start import parallel_start_rate
 from bench.docker_watch import ColdStarts, PoolWatch, wait_removed
 from bench.stack import BenchApi, Stack, epoch
-from bench.stats import Rate, Section, rate_table
+from bench.stats import Rate, Section, paired_rate_table
 from config import load_settings
 from worker.sandbox.docker import instance_of
 
 TRIVIAL = "def main():\n    return 1\n"
 SLOWEST_EXPECTED_RATE = 0.5
 """Jobs/s below which a batch is considered stuck (its timeout is derived from it)."""
+WARM_UP_PER_PROCESS = 8
+"""Warm-up jobs per worker process before the warm batches: enough that each process is
+handed some and starts its warm container."""
 
 
 def submit_batch(api: BenchApi, path: str, count: int) -> tuple[float, float]:
@@ -57,43 +67,74 @@ def describe(jobs: list[dict], enqueueing: float, concurrency: int) -> str:
             f"{concurrency / worker_s:.1f} jobs/s")
 
 
-def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float = 40) -> Section:
+def combined(name: str, rates: list[Rate]) -> Rate:
+    """Several windows of one measurement as one rate (all counts over all seconds)."""
+    return Rate(name, sum(rate.count for rate in rates), sum(rate.seconds for rate in rates))
+
+
+def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float = 40,
+        rounds: int = 3) -> Section:
+    """`raw_seconds`: of raw starts around each container batch (half before, half after)."""
     settings = load_settings()
     client = docker.DockerClient(base_url=settings.docker_url)
     overrides = {"TASKMILL_POOL_SIZES": f"python={pool_size}",
                  "TASKMILL_WORKER_CONCURRENCY": str(concurrency)}
+    raw_name = f"raw Docker: {concurrency} threads create+start+wait+remove"
+    window_s = raw_seconds / 2
     with Stack(overrides=overrides) as stack:
         api = BenchApi(stack)
         pools = PoolWatch(client, stack.proc.pid, pool_size * concurrency)
-        container_path = api.save_script("tp_container", "python", TRIVIAL, isolation="container")
-        warm_path = api.save_script("tp_warm", "python", TRIVIAL, isolation="warm")
+
+        def settle() -> None:
+            """Nothing measured competes with an earlier batch's refill or its removals."""
+            pools.wait_full()
+            wait_removed(client, instance_of(settings))
+
+        def raw_window() -> Rate:
+            settle()
+            return parallel_start_rate(settings, concurrency, window_s)
+
         # The first job of a stack pays one-off costs (connections, first queries): not in a batch.
         api.run_wait(api.save_script("tp_first", "python", TRIVIAL))
-        pools.wait_full()
-        raw_before = parallel_start_rate(settings, concurrency, raw_seconds / 2)
-        pools.wait_full()
-        with ColdStarts(client) as cold:
-            container, container_jobs, container_enq = batch(api, container_path, jobs,
-                                                             f"{jobs} jobs, container mode")
-        hits = cold.hits([job["id"] for job in container_jobs])
-        # Neither the raw starts nor the warm batch compete with the container batch's refill
-        # or its removals.
-        pools.wait_full()
-        wait_removed(client, instance_of(settings))
-        raw_after = parallel_start_rate(settings, concurrency, raw_seconds / 2)
-        raw = Rate(raw_before.name, raw_before.count + raw_after.count,
-                   raw_before.seconds + raw_after.seconds)
-        pools.wait_full()
-        wait_removed(client, instance_of(settings))
-        warm, warm_jobs, warm_enq = batch(api, warm_path, jobs, f"{jobs} jobs, warm mode")
-    notes = [f"container mode: {hits}/{jobs} pool hits · "
-             f"{describe(container_jobs, container_enq, concurrency)}",
-             f"warm mode: {describe(warm_jobs, warm_enq, concurrency)}",
+        raws = [raw_window()]
+        container_rounds, container_notes = [], []
+        for index in range(1, rounds + 1):
+            path = api.save_script(f"tp_container_{index:02d}", "python", TRIVIAL, isolation="container")
+            settle()
+            with ColdStarts(client) as cold:
+                rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, container mode, round {index}")
+            raws.append(raw_window())
+            baseline = combined(raw_name, raws[-2:])
+            container_rounds.append((rate, baseline))
+            container_notes.append(
+                f"container round {index}: {cold.hits([job['id'] for job in ran])}/{jobs} pool hits · "
+                f"{describe(ran, enqueueing, concurrency)} · raw {raws[-2].per_second:.2f}/s before, "
+                f"{raws[-1].per_second:.2f}/s after")
+        raw = combined(raw_name, raws)
+        settle()
+        warm_up = api.save_script("tp_warm_up", "python", TRIVIAL, isolation="warm")
+        batch(api, warm_up, WARM_UP_PER_PROCESS * concurrency, "warm-up")
+        warm_rounds, warm_notes = [], []
+        for index in range(1, rounds + 1):
+            path = api.save_script(f"tp_warm_{index:02d}", "python", TRIVIAL, isolation="warm")
+            settle()
+            rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, warm mode, round {index}")
+            warm_rounds.append((rate, raw))
+            warm_notes.append(f"warm round {index}: {describe(ran, enqueueing, concurrency)}")
+    ratios = [rate.per_second / baseline.per_second for rate, baseline in container_rounds]
+    warm_rates = [rate.per_second for rate, _ in warm_rounds]
+    notes = [f"container mode ÷ raw start rate, median of {rounds} rounds: {statistics.median(ratios):.2f} "
+             f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)}); each round against the raw "
+             f"windows just before and after it ({window_s:.0f} s each)",
+             f"warm mode, median of {rounds} rounds: {statistics.median(warm_rates):.1f} jobs/s "
+             f"(rounds: {', '.join(f'{rate:.1f}' for rate in warm_rates)}); the warm containers were "
+             f"started by {WARM_UP_PER_PROCESS * concurrency} warm-up jobs",
+             *container_notes, *warm_notes,
              f"{concurrency} worker processes, pools python={pool_size} each; the raw rate uses "
-             f"job-container settings and {concurrency} threads, {raw_seconds / 2:.0f} s before the "
-             f"container batch ({raw_before.per_second:.2f}/s) and {raw_seconds / 2:.0f} s after it "
-             f"({raw_after.per_second:.2f}/s)",
+             f"job-container settings and {concurrency} threads: "
+             f"{', '.join(f'{window.per_second:.2f}' for window in raws)}/s in its {len(raws)} windows",
              "targets (issue 4): container mode ≥ 0.90 × the raw rate; warm mode ≥ 100 jobs/s"]
-    figures = [container, warm, raw]
-    return Section(f"sustained throughput, {jobs} trivial jobs enqueued at once (baseline = raw start rate)",
-                   rate_table(figures, raw), notes, figures)
+    rows = [*container_rounds, *warm_rounds, (raw, raw)]
+    return Section(f"sustained throughput, {jobs} trivial jobs enqueued at once, {rounds} rounds per mode "
+                   f"(baseline = raw start rate)", paired_rate_table(rows, "raw per s"), notes,
+                   [rate for rate, _ in rows])

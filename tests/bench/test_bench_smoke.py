@@ -47,10 +47,13 @@ def test_sync_latency_times_both_modes_and_both_baselines():
 
 
 def test_throughput_batches_finish_every_job_in_both_modes():
-    section = throughput.run(5, concurrency=2, pool_size=1, raw_seconds=1)
-    container, warm, raw = section.figures
-    assert (container.count, warm.count) == (5, 5) and raw.count >= 1
-    assert all(" 0 failed" in note for note in section.notes[:2])
+    section = throughput.run(5, concurrency=2, pool_size=1, raw_seconds=1, rounds=2)
+    *batches, raw = section.figures
+    assert [(rate.name[-7:], rate.count) for rate in batches] == [("round 1", 5), ("round 2", 5)] * 2
+    assert raw.count >= 1
+    round_notes = [note for note in section.notes if " round " in note and "failed" in note]
+    assert len(round_notes) == 4 and all(" 0 failed" in note for note in round_notes)
+    assert "median of 2 rounds" in section.notes[0] and "median of 2 rounds" in section.notes[1]
 
 
 def test_queue_latency_reaches_the_first_line_in_every_language():

@@ -15,6 +15,7 @@ Per job, on the original stdout: one frame line, as wrapper.py writes it, or
 `{"ok": false, "exit_code": n}` when the job exited without one; then the end marker on
 stderr (written by the job's process right after its frame, else by the server).
 """
+import gc
 import json
 import os
 import shutil
@@ -131,6 +132,10 @@ def clean_up():
 
 
 def serve():
+    # Everything loaded so far lives as long as the server: out of the collector's sight, a
+    # forked job's collections neither walk it nor copy the pages it sits on (measured:
+    # ~0.3 ms of a trivial job's ~5 ms of CPU in the container).
+    gc.freeze()
     channel = wrapper.open_result_channel()
     stdin = sys.stdin.buffer
     while True:
