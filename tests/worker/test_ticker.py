@@ -58,3 +58,26 @@ def test_a_failing_duty_does_not_stop_the_others():
     assert eventually(lambda: len(calls) >= 3)
     ticker.cancel(failing)
     ticker.cancel(working)
+
+
+def test_a_duty_due_before_the_threads_next_wake_up_wakes_it():
+    ticker, calls = Ticker("test"), []
+    slow = ticker.every(30, lambda: True)  # the thread now sleeps until 30 s from now
+    time.sleep(0.05)
+    started = time.monotonic()
+    fast = ticker.every(0.02, lambda: calls.append(time.monotonic()) or True)
+    assert eventually(lambda: calls, timeout=2)
+    assert calls[0] - started < 1
+    ticker.cancel(slow)
+    ticker.cancel(fast)
+
+
+def test_a_duty_due_after_the_threads_next_wake_up_runs_without_waking_it():
+    ticker, early, late = Ticker("test"), [], []
+    first = ticker.every(0.05, lambda: early.append(1) or True)
+    time.sleep(0.01)  # the thread sleeps until the first duty is due
+    second = ticker.every(0.2, lambda: late.append(1) or True)
+    assert eventually(lambda: late, timeout=2)
+    assert len(early) >= 2  # the first ran on time meanwhile
+    ticker.cancel(first)
+    ticker.cancel(second)
