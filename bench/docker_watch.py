@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Callable
 
 import docker
 
@@ -64,7 +63,7 @@ class PoolWatch:
         owners = {c.id: (c.attrs.get("Labels") or {}).get(POOL_LABEL, "").split(":") for c in containers}
         return {cid for cid, owner in owners.items() if len(owner) >= 3 and owner[-2] in pids}
 
-    def wait_full(self, taken: int = 0) -> None:
+    def wait_full(self) -> None:
         """Untimed: block until every pool of the stack is full and settled: at least
         `expected` pooled containers run and that set has not changed for SETTLED_S.
 
@@ -72,7 +71,7 @@ class PoolWatch:
         Settings.job_linger_s) until the worker's remover takes it away, which it does in a
         pause of the load; the refill also waits for such a pause. While either works, the
         set of running pooled containers keeps changing, so an unchanged full set means
-        both are done. (`taken` is kept for callers; stability makes it unnecessary.)"""
+        both are done."""
         deadline = time.monotonic() + POOL_FILL_TIMEOUT_S
         last, since = None, time.monotonic()
         while True:
@@ -87,6 +86,12 @@ class PoolWatch:
                                    f"after {POOL_FILL_TIMEOUT_S} s; {VANISHED_HINT}")
             time.sleep(POOL_POLL_S)
 
+    def settle(self, instance: str) -> None:
+        """Untimed: the pools full and settled, and no used container of `instance` waiting
+        for its removal: what is measured next shares the machine with neither."""
+        self.wait_full()
+        wait_removed(self.client, instance)
+
 
 def wait_removed(client: docker.DockerClient, instance: str) -> None:
     """Untimed: block until no used container of the installation `instance` (see
@@ -98,19 +103,6 @@ def wait_removed(client: docker.DockerClient, instance: str) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"used containers were not removed within {POOL_FILL_TIMEOUT_S} s")
         time.sleep(POOL_POLL_S * 4)
-
-
-def refilled(pools: PoolWatch, cold: "ColdStarts", job_ids: list[str]) -> Callable[[], None]:
-    """The untimed step before each sync run that should be a pool hit: wait until the pools
-    are full, without counting the container the last job took (when it is the only job
-    since the last wait and was a pool hit, its container was in that wait's count)."""
-    seen = [len(job_ids)]
-
-    def wait() -> None:
-        last_only = len(job_ids) == seen[0] + 1
-        pools.wait_full(taken=1 if last_only and job_ids[-1] not in cold.job_ids else 0)
-        seen[0] = len(job_ids)
-    return wait
 
 
 class ColdStarts:

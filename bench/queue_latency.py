@@ -20,7 +20,7 @@ from typing import Any
 import docker
 
 from bench.container_start import first_line_after_cold_run
-from bench.docker_watch import ColdStarts, PoolWatch, refilled
+from bench.docker_watch import ColdStarts, PoolWatch
 from bench.stack import BenchApi, Stack, epoch, postgres_connection
 from bench.stats import Sample, Section, paired_table
 from config import load_settings
@@ -75,11 +75,10 @@ def measure_language(api: BenchApi, pools: PoolWatch, client: docker.DockerClien
     path = api.save_script(f"first_line_{probe.language}", probe.language, probe.script)
     delays, queue, ran = [], [], []
     with ColdStarts(client) as cold:
-        wait_refilled = refilled(pools, cold, ran)
         for _ in range(warmup):  # not waiting for the pool: a warm-up also renews a pool that aged
             ran.append(api.run_wait(path, args)[1])
         for _ in range(runs):
-            wait_refilled()
+            pools.wait_full()
             result, job_id = api.run_wait(path, args)
             job = api.job(job_id)
             delays.append(_first_line_time(result) - epoch(job["created_at"]))

@@ -16,7 +16,7 @@ from typing import Callable
 import docker
 
 from bench.container_start import cold_run
-from bench.docker_watch import ColdStarts, PoolWatch, refilled, wait_removed
+from bench.docker_watch import ColdStarts, PoolWatch
 from bench.stack import BenchApi, Stack, epoch
 from bench.stats import Sample, Section, measure, median_ms, table
 from config import load_settings
@@ -85,13 +85,12 @@ def run(runs: int, pool_size: int = 2, concurrency: int = 2) -> Section:
         with ColdStarts(client) as cold:
             job_ids: list[str] = []
             pooled = timed_runs(api, container_path, "run_wait_result, container mode, pool hit", runs,
-                                before=refilled(pools, cold, job_ids), job_ids=job_ids)
+                                before=pools.wait_full, job_ids=job_ids)
         # Untimed: the last container-mode job's container is removed and the pool refilled
         # before warm mode is measured, not during it: a container's life cycle costs about a
         # quarter of a second of this machine's 2 cores (2 / the raw start rate of ~8/s), a
         # large share of the whole warm-mode series (34 runs of ~15 ms).
-        pools.wait_full()
-        wait_removed(client, instance_of(settings))
+        pools.settle(instance_of(settings))
         # Each worker process keeps its own warm container: warm them all up first.
         warm = timed_runs(api, warm_path, "run_wait_result, warm mode", runs, warmup=2 * concurrency)
         notes = [f"container mode: {cold.hits(pooled.job_ids)}/{runs} pool hits (cold starts seen "

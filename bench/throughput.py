@@ -26,7 +26,7 @@ import time
 import docker
 
 from bench.container_start import parallel_start_rate
-from bench.docker_watch import ColdStarts, PoolWatch, wait_removed
+from bench.docker_watch import ColdStarts, PoolWatch
 from bench.stack import BenchApi, Stack, epoch
 from bench.stats import Rate, Section, paired_rate_table
 from config import load_settings
@@ -81,17 +81,13 @@ def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float 
                  "TASKMILL_WORKER_CONCURRENCY": str(concurrency)}
     raw_name = f"raw Docker: {concurrency} threads create+start+wait+remove"
     window_s = raw_seconds / 2
+    instance = instance_of(settings)
     with Stack(overrides=overrides) as stack:
         api = BenchApi(stack)
         pools = PoolWatch(client, stack.proc.pid, pool_size * concurrency)
 
-        def settle() -> None:
-            """Nothing measured competes with an earlier batch's refill or its removals."""
-            pools.wait_full()
-            wait_removed(client, instance_of(settings))
-
         def raw_window() -> Rate:
-            settle()
+            pools.settle(instance)
             return parallel_start_rate(settings, concurrency, window_s)
 
         # The first job of a stack pays one-off costs (connections, first queries): not in a batch.
@@ -100,7 +96,7 @@ def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float 
         container_rounds, container_notes = [], []
         for index in range(1, rounds + 1):
             path = api.save_script(f"tp_container_{index:02d}", "python", TRIVIAL, isolation="container")
-            settle()
+            pools.settle(instance)
             with ColdStarts(client) as cold:
                 rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, container mode, round {index}")
             raws.append(raw_window())
@@ -111,13 +107,13 @@ def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float 
                 f"{describe(ran, enqueueing, concurrency)} · raw {raws[-2].per_second:.2f}/s before, "
                 f"{raws[-1].per_second:.2f}/s after")
         raw = combined(raw_name, raws)
-        settle()
+        pools.settle(instance)
         warm_up = api.save_script("tp_warm_up", "python", TRIVIAL, isolation="warm")
         batch(api, warm_up, WARM_UP_PER_PROCESS * concurrency, "warm-up")
         warm_rounds, warm_notes = [], []
         for index in range(1, rounds + 1):
             path = api.save_script(f"tp_warm_{index:02d}", "python", TRIVIAL, isolation="warm")
-            settle()
+            pools.settle(instance)
             rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, warm mode, round {index}")
             warm_rounds.append((rate, raw))
             warm_notes.append(f"warm round {index}: {describe(ran, enqueueing, concurrency)}")
