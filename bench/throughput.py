@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Sequence
 
 import docker
 
@@ -29,7 +30,7 @@ from bench.container_start import parallel_start_rate
 from bench.docker_watch import ColdStarts, PoolWatch
 from bench.stack import BenchApi, Stack, epoch
 from bench.stats import Rate, Section, paired_rate_table
-from config import load_settings
+from config import Settings, load_settings
 from worker.sandbox.docker import instance_of
 
 TRIVIAL = "def main():\n    return 1\n"
@@ -72,6 +73,52 @@ def combined(name: str, rates: list[Rate]) -> Rate:
     return Rate(name, sum(rate.count for rate in rates), sum(rate.seconds for rate in rates))
 
 
+class Rounds:
+    """The batches of one throughput run, on one stack: raw windows, container rounds, warm rounds."""
+
+    def __init__(self, api: BenchApi, pools: PoolWatch, settings: Settings, jobs: int, concurrency: int,
+                 window_s: float) -> None:
+        self.api, self.pools, self.settings = api, pools, settings
+        self.jobs, self.concurrency, self.window_s = jobs, concurrency, window_s
+        self.instance = instance_of(settings)
+        self.raw_name = f"raw Docker: {concurrency} threads create+start+wait+remove"
+        self.raws: list[Rate] = []
+        """Every raw window so far, in order: one before each container round, one after the last."""
+
+    def raw_window(self) -> None:
+        """One window of raw container starts, with nothing of the stack's running beside it."""
+        self.pools.settle(self.instance)
+        self.raws.append(parallel_start_rate(self.settings, self.concurrency, self.window_s))
+
+    def container(self, index: int) -> tuple[tuple[Rate, Rate], str]:
+        """One container batch, after the last raw window and before a new one: (its rate, the
+        two windows' rate) and its note."""
+        path = self.api.save_script(f"tp_container_{index:02d}", "python", TRIVIAL, isolation="container")
+        self.pools.settle(self.instance)
+        with ColdStarts(self.pools.client) as cold:
+            rate, ran, enqueueing = batch(self.api, path, self.jobs,
+                                          f"{self.jobs} jobs, container mode, round {index}")
+        self.raw_window()
+        before, after = self.raws[-2:]
+        return (rate, combined(self.raw_name, [before, after])), (
+            f"container round {index}: {cold.hits([job['id'] for job in ran])}/{self.jobs} pool hits · "
+            f"{describe(ran, enqueueing, self.concurrency)} · raw {before.per_second:.2f}/s before, "
+            f"{after.per_second:.2f}/s after")
+
+    def warm_up(self) -> None:
+        """Start each worker process's warm container, as container batches start with full pools."""
+        self.pools.settle(self.instance)
+        path = self.api.save_script("tp_warm_up", "python", TRIVIAL, isolation="warm")
+        batch(self.api, path, WARM_UP_PER_PROCESS * self.concurrency, "warm-up")
+
+    def warm(self, index: int) -> tuple[Rate, str]:
+        path = self.api.save_script(f"tp_warm_{index:02d}", "python", TRIVIAL, isolation="warm")
+        self.pools.settle(self.instance)
+        rate, ran, enqueueing = batch(self.api, path, self.jobs,
+                                      f"{self.jobs} jobs, warm mode, round {index}")
+        return rate, f"warm round {index}: {describe(ran, enqueueing, self.concurrency)}"
+
+
 def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float = 40,
         rounds: int = 3) -> Section:
     """`raw_seconds`: of raw starts around each container batch (half before, half after)."""
@@ -79,58 +126,37 @@ def run(jobs: int, concurrency: int = 4, pool_size: int = 4, raw_seconds: float 
     client = docker.DockerClient(base_url=settings.docker_url)
     overrides = {"TASKMILL_POOL_SIZES": f"python={pool_size}",
                  "TASKMILL_WORKER_CONCURRENCY": str(concurrency)}
-    raw_name = f"raw Docker: {concurrency} threads create+start+wait+remove"
-    window_s = raw_seconds / 2
-    instance = instance_of(settings)
     with Stack(overrides=overrides) as stack:
         api = BenchApi(stack)
-        pools = PoolWatch(client, stack.proc.pid, pool_size * concurrency)
-
-        def raw_window() -> Rate:
-            pools.settle(instance)
-            return parallel_start_rate(settings, concurrency, window_s)
-
+        bench = Rounds(api, PoolWatch(client, stack.proc.pid, pool_size * concurrency), settings, jobs,
+                       concurrency, raw_seconds / 2)
         # The first job of a stack pays one-off costs (connections, first queries): not in a batch.
         api.run_wait(api.save_script("tp_first", "python", TRIVIAL))
-        raws = [raw_window()]
-        container_rounds, container_notes = [], []
-        for index in range(1, rounds + 1):
-            path = api.save_script(f"tp_container_{index:02d}", "python", TRIVIAL, isolation="container")
-            pools.settle(instance)
-            with ColdStarts(client) as cold:
-                rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, container mode, round {index}")
-            raws.append(raw_window())
-            baseline = combined(raw_name, raws[-2:])
-            container_rounds.append((rate, baseline))
-            container_notes.append(
-                f"container round {index}: {cold.hits([job['id'] for job in ran])}/{jobs} pool hits · "
-                f"{describe(ran, enqueueing, concurrency)} · raw {raws[-2].per_second:.2f}/s before, "
-                f"{raws[-1].per_second:.2f}/s after")
-        raw = combined(raw_name, raws)
-        pools.settle(instance)
-        warm_up = api.save_script("tp_warm_up", "python", TRIVIAL, isolation="warm")
-        batch(api, warm_up, WARM_UP_PER_PROCESS * concurrency, "warm-up")
-        warm_rounds, warm_notes = [], []
-        for index in range(1, rounds + 1):
-            path = api.save_script(f"tp_warm_{index:02d}", "python", TRIVIAL, isolation="warm")
-            pools.settle(instance)
-            rate, ran, enqueueing = batch(api, path, jobs, f"{jobs} jobs, warm mode, round {index}")
-            warm_rounds.append((rate, raw))
-            warm_notes.append(f"warm round {index}: {describe(ran, enqueueing, concurrency)}")
-    ratios = [rate.per_second / baseline.per_second for rate, baseline in container_rounds]
-    warm_rates = [rate.per_second for rate, _ in warm_rounds]
-    notes = [f"container mode ÷ raw start rate, median of {rounds} rounds: {statistics.median(ratios):.2f} "
-             f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)}); each round against the raw "
-             f"windows just before and after it ({window_s:.0f} s each)",
-             f"warm mode, median of {rounds} rounds: {statistics.median(warm_rates):.1f} jobs/s "
-             f"(rounds: {', '.join(f'{rate:.1f}' for rate in warm_rates)}); the warm containers were "
-             f"started by {WARM_UP_PER_PROCESS * concurrency} warm-up jobs",
-             *container_notes, *warm_notes,
+        bench.raw_window()
+        container_rounds, container_notes = zip(*(bench.container(index) for index in range(1, rounds + 1)))
+        bench.warm_up()
+        warm_rates, warm_notes = zip(*(bench.warm(index) for index in range(1, rounds + 1)))
+    raw = combined(bench.raw_name, bench.raws)
+    notes = [*_summary(container_rounds, warm_rates, bench, rounds), *container_notes, *warm_notes,
              f"{concurrency} worker processes, pools python={pool_size} each; the raw rate uses "
              f"job-container settings and {concurrency} threads: "
-             f"{', '.join(f'{window.per_second:.2f}' for window in raws)}/s in its {len(raws)} windows",
+             f"{', '.join(f'{window.per_second:.2f}' for window in bench.raws)}/s "
+             f"in its {len(bench.raws)} windows",
              "targets (issue 4): container mode ≥ 0.90 × the raw rate; warm mode ≥ 100 jobs/s"]
-    rows = [*container_rounds, *warm_rounds, (raw, raw)]
+    rows = [*container_rounds, *((rate, raw) for rate in warm_rates), (raw, raw)]
     return Section(f"sustained throughput, {jobs} trivial jobs enqueued at once, {rounds} rounds per mode "
                    f"(baseline = raw start rate)", paired_rate_table(rows, "raw per s"), notes,
                    [rate for rate, _ in rows])
+
+
+def _summary(container_rounds: Sequence[tuple[Rate, Rate]], warm_rates: Sequence[Rate], bench: Rounds,
+             rounds: int) -> list[str]:
+    """The two figures the targets are about: the medians of the rounds."""
+    ratios = [rate.per_second / baseline.per_second for rate, baseline in container_rounds]
+    speeds = [rate.per_second for rate in warm_rates]
+    return [f"container mode ÷ raw start rate, median of {rounds} rounds: {statistics.median(ratios):.2f} "
+            f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)}); each round against the raw "
+            f"windows just before and after it ({bench.window_s:.0f} s each)",
+            f"warm mode, median of {rounds} rounds: {statistics.median(speeds):.1f} jobs/s "
+            f"(rounds: {', '.join(f'{speed:.1f}' for speed in speeds)}); the warm containers were "
+            f"started by {WARM_UP_PER_PROCESS * bench.concurrency} warm-up jobs"]
